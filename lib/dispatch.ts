@@ -1,0 +1,38 @@
+// Runs a validated call on the fastest path for its size: the native kernels, or the
+// JS kernels where a native call costs more than the work.
+import * as js from './fallback';
+import { resolveBackend } from './native';
+import type { FloatArray } from './validate';
+
+export const backend = resolveBackend();
+const binding = backend.binding;
+
+/**
+ * Below this many elements the JS kernels beat a native call, whose fixed cost
+ * (~40-50 ns through Node-API here) buys a lot of ~1.2 ns/element JS work.
+ * Measured with scripts/crossover.js; see the README's performance section.
+ */
+export const NATIVE_MIN_LENGTH = 64;
+
+/** y = x > 0 ? x : alpha * x. `alpha` is the raw option; for float32 the kernels round it. */
+export function forward(x: FloatArray, y: FloatArray, alpha: number): void {
+  if (binding !== null && x.length >= NATIVE_MIN_LENGTH) {
+    if (y === x) binding.forward(x, alpha);
+    else binding.forward(x, alpha, y);
+  } else if (x instanceof Float32Array) {
+    js.forwardF32(x, y as Float32Array, Math.fround(alpha));
+  } else {
+    js.forwardF64(x, y as Float64Array, alpha);
+  }
+}
+
+/** dx = x > 0 ? dy : alpha * dy. */
+export function backward(dy: FloatArray, x: FloatArray, dx: FloatArray, alpha: number): void {
+  if (binding !== null && x.length >= NATIVE_MIN_LENGTH) {
+    binding.backward(dy, x, alpha, dx);
+  } else if (x instanceof Float32Array) {
+    js.backwardF32(dy as Float32Array, x, dx as Float32Array, Math.fround(alpha));
+  } else {
+    js.backwardF64(dy as Float64Array, x, dx as Float64Array, alpha);
+  }
+}

@@ -1,0 +1,136 @@
+// AVX2 kernels. Compiled with -mavx2 and nothing else in the binary is, so this file
+// includes only the kernel header and <immintrin.h>.
+// mul + blendv on a GT_OQ compare keeps select semantics exactly: NaN compares false
+// and takes alpha * NaN (a NaN), signed zeros go through the multiply as IEEE says.
+// No FMA: the contract has one rounding, of alpha * x, and nothing else.
+#include <immintrin.h>
+
+#include <cstdint>
+
+#include "kernels.h"
+
+namespace leaky_relu {
+namespace {
+
+// Loading 8 entries from kMask32 + 8 - r gives r all-ones lanes then zeros: the tail
+// is done with maskload/maskstore, which never touch the masked-off lanes' memory.
+alignas(32) const std::int32_t kMask32[16] = {-1, -1, -1, -1, -1, -1, -1, -1,
+                                              0,  0,  0,  0,  0,  0,  0,  0};
+alignas(32) const std::int64_t kMask64[8] = {-1, -1, -1, -1, 0, 0, 0, 0};
+
+inline __m256 Select32(__m256 x, __m256 v, __m256 alpha) {
+  const __m256 positive = _mm256_cmp_ps(x, _mm256_setzero_ps(), _CMP_GT_OQ);
+  return _mm256_blendv_ps(_mm256_mul_ps(v, alpha), v, positive);
+}
+
+inline __m256d Select64(__m256d x, __m256d v, __m256d alpha) {
+  const __m256d positive = _mm256_cmp_pd(x, _mm256_setzero_pd(), _CMP_GT_OQ);
+  return _mm256_blendv_pd(_mm256_mul_pd(v, alpha), v, positive);
+}
+
+void ForwardF32Avx2(const float* x, float* y, std::size_t n, float alpha) {
+  const __m256 a = _mm256_set1_ps(alpha);
+  std::size_t i = 0;
+  for (; i + 32 <= n; i += 32) {
+    const __m256 v0 = _mm256_loadu_ps(x + i);
+    const __m256 v1 = _mm256_loadu_ps(x + i + 8);
+    const __m256 v2 = _mm256_loadu_ps(x + i + 16);
+    const __m256 v3 = _mm256_loadu_ps(x + i + 24);
+    _mm256_storeu_ps(y + i, Select32(v0, v0, a));
+    _mm256_storeu_ps(y + i + 8, Select32(v1, v1, a));
+    _mm256_storeu_ps(y + i + 16, Select32(v2, v2, a));
+    _mm256_storeu_ps(y + i + 24, Select32(v3, v3, a));
+  }
+  for (; i + 8 <= n; i += 8) {
+    const __m256 v = _mm256_loadu_ps(x + i);
+    _mm256_storeu_ps(y + i, Select32(v, v, a));
+  }
+  if (i < n) {
+    const __m256i mask =
+        _mm256_loadu_si256(reinterpret_cast<const __m256i*>(kMask32 + 8 - (n - i)));
+    const __m256 v = _mm256_maskload_ps(x + i, mask);
+    _mm256_maskstore_ps(y + i, mask, Select32(v, v, a));
+  }
+}
+
+void ForwardF64Avx2(const double* x, double* y, std::size_t n, double alpha) {
+  const __m256d a = _mm256_set1_pd(alpha);
+  std::size_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const __m256d v0 = _mm256_loadu_pd(x + i);
+    const __m256d v1 = _mm256_loadu_pd(x + i + 4);
+    const __m256d v2 = _mm256_loadu_pd(x + i + 8);
+    const __m256d v3 = _mm256_loadu_pd(x + i + 12);
+    _mm256_storeu_pd(y + i, Select64(v0, v0, a));
+    _mm256_storeu_pd(y + i + 4, Select64(v1, v1, a));
+    _mm256_storeu_pd(y + i + 8, Select64(v2, v2, a));
+    _mm256_storeu_pd(y + i + 12, Select64(v3, v3, a));
+  }
+  for (; i + 4 <= n; i += 4) {
+    const __m256d v = _mm256_loadu_pd(x + i);
+    _mm256_storeu_pd(y + i, Select64(v, v, a));
+  }
+  if (i < n) {
+    const __m256i mask =
+        _mm256_loadu_si256(reinterpret_cast<const __m256i*>(kMask64 + 4 - (n - i)));
+    const __m256d v = _mm256_maskload_pd(x + i, mask);
+    _mm256_maskstore_pd(y + i, mask, Select64(v, v, a));
+  }
+}
+
+void BackwardF32Avx2(const float* dy, const float* x, float* dx, std::size_t n, float alpha) {
+  const __m256 a = _mm256_set1_ps(alpha);
+  std::size_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const __m256 g0 = _mm256_loadu_ps(dy + i);
+    const __m256 g1 = _mm256_loadu_ps(dy + i + 8);
+    const __m256 x0 = _mm256_loadu_ps(x + i);
+    const __m256 x1 = _mm256_loadu_ps(x + i + 8);
+    _mm256_storeu_ps(dx + i, Select32(x0, g0, a));
+    _mm256_storeu_ps(dx + i + 8, Select32(x1, g1, a));
+  }
+  for (; i + 8 <= n; i += 8) {
+    const __m256 g = _mm256_loadu_ps(dy + i);
+    const __m256 v = _mm256_loadu_ps(x + i);
+    _mm256_storeu_ps(dx + i, Select32(v, g, a));
+  }
+  if (i < n) {
+    const __m256i mask =
+        _mm256_loadu_si256(reinterpret_cast<const __m256i*>(kMask32 + 8 - (n - i)));
+    const __m256 g = _mm256_maskload_ps(dy + i, mask);
+    const __m256 v = _mm256_maskload_ps(x + i, mask);
+    _mm256_maskstore_ps(dx + i, mask, Select32(v, g, a));
+  }
+}
+
+void BackwardF64Avx2(const double* dy, const double* x, double* dx, std::size_t n, double alpha) {
+  const __m256d a = _mm256_set1_pd(alpha);
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const __m256d g0 = _mm256_loadu_pd(dy + i);
+    const __m256d g1 = _mm256_loadu_pd(dy + i + 4);
+    const __m256d x0 = _mm256_loadu_pd(x + i);
+    const __m256d x1 = _mm256_loadu_pd(x + i + 4);
+    _mm256_storeu_pd(dx + i, Select64(x0, g0, a));
+    _mm256_storeu_pd(dx + i + 4, Select64(x1, g1, a));
+  }
+  for (; i + 4 <= n; i += 4) {
+    const __m256d g = _mm256_loadu_pd(dy + i);
+    const __m256d v = _mm256_loadu_pd(x + i);
+    _mm256_storeu_pd(dx + i, Select64(v, g, a));
+  }
+  if (i < n) {
+    const __m256i mask =
+        _mm256_loadu_si256(reinterpret_cast<const __m256i*>(kMask64 + 4 - (n - i)));
+    const __m256d g = _mm256_maskload_pd(dy + i, mask);
+    const __m256d v = _mm256_maskload_pd(x + i, mask);
+    _mm256_maskstore_pd(dx + i, mask, Select64(v, g, a));
+  }
+}
+
+}  // namespace
+
+const KernelSet kAvx2Kernels = {"avx2", ForwardF32Avx2, ForwardF64Avx2, BackwardF32Avx2,
+                                BackwardF64Avx2};
+
+}  // namespace leaky_relu

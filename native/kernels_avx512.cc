@@ -1,0 +1,127 @@
+// AVX-512F kernels. Compiled with -mavx512f and nothing else in the binary is, so
+// this file includes only the kernel header and <immintrin.h>.
+// The compare NGT_UQ ("not greater than", true for NaN) picks the lanes that take
+// alpha * x; a masked multiply writes only those, so positive lanes keep x untouched.
+// Tails use a (1 << r) - 1 mask on load and store: masked-off lanes are never
+// touched in memory (no fault, no write), which a shared buffer requires.
+#include <immintrin.h>
+
+#include <cstdint>
+
+#include "kernels.h"
+
+namespace leaky_relu {
+namespace {
+
+inline __m512 Select32(__m512 x, __m512 v, __m512 alpha) {
+  const __mmask16 not_positive = _mm512_cmp_ps_mask(x, _mm512_setzero_ps(), _CMP_NGT_UQ);
+  return _mm512_mask_mul_ps(v, not_positive, v, alpha);
+}
+
+inline __m512d Select64(__m512d x, __m512d v, __m512d alpha) {
+  const __mmask8 not_positive = _mm512_cmp_pd_mask(x, _mm512_setzero_pd(), _CMP_NGT_UQ);
+  return _mm512_mask_mul_pd(v, not_positive, v, alpha);
+}
+
+void ForwardF32Avx512(const float* x, float* y, std::size_t n, float alpha) {
+  const __m512 a = _mm512_set1_ps(alpha);
+  std::size_t i = 0;
+  for (; i + 64 <= n; i += 64) {
+    const __m512 v0 = _mm512_loadu_ps(x + i);
+    const __m512 v1 = _mm512_loadu_ps(x + i + 16);
+    const __m512 v2 = _mm512_loadu_ps(x + i + 32);
+    const __m512 v3 = _mm512_loadu_ps(x + i + 48);
+    _mm512_storeu_ps(y + i, Select32(v0, v0, a));
+    _mm512_storeu_ps(y + i + 16, Select32(v1, v1, a));
+    _mm512_storeu_ps(y + i + 32, Select32(v2, v2, a));
+    _mm512_storeu_ps(y + i + 48, Select32(v3, v3, a));
+  }
+  for (; i + 16 <= n; i += 16) {
+    const __m512 v = _mm512_loadu_ps(x + i);
+    _mm512_storeu_ps(y + i, Select32(v, v, a));
+  }
+  if (i < n) {
+    const __mmask16 k = static_cast<__mmask16>((1u << (n - i)) - 1u);
+    const __m512 v = _mm512_maskz_loadu_ps(k, x + i);
+    _mm512_mask_storeu_ps(y + i, k, Select32(v, v, a));
+  }
+}
+
+void ForwardF64Avx512(const double* x, double* y, std::size_t n, double alpha) {
+  const __m512d a = _mm512_set1_pd(alpha);
+  std::size_t i = 0;
+  for (; i + 32 <= n; i += 32) {
+    const __m512d v0 = _mm512_loadu_pd(x + i);
+    const __m512d v1 = _mm512_loadu_pd(x + i + 8);
+    const __m512d v2 = _mm512_loadu_pd(x + i + 16);
+    const __m512d v3 = _mm512_loadu_pd(x + i + 24);
+    _mm512_storeu_pd(y + i, Select64(v0, v0, a));
+    _mm512_storeu_pd(y + i + 8, Select64(v1, v1, a));
+    _mm512_storeu_pd(y + i + 16, Select64(v2, v2, a));
+    _mm512_storeu_pd(y + i + 24, Select64(v3, v3, a));
+  }
+  for (; i + 8 <= n; i += 8) {
+    const __m512d v = _mm512_loadu_pd(x + i);
+    _mm512_storeu_pd(y + i, Select64(v, v, a));
+  }
+  if (i < n) {
+    const __mmask8 k = static_cast<__mmask8>((1u << (n - i)) - 1u);
+    const __m512d v = _mm512_maskz_loadu_pd(k, x + i);
+    _mm512_mask_storeu_pd(y + i, k, Select64(v, v, a));
+  }
+}
+
+void BackwardF32Avx512(const float* dy, const float* x, float* dx, std::size_t n, float alpha) {
+  const __m512 a = _mm512_set1_ps(alpha);
+  std::size_t i = 0;
+  for (; i + 32 <= n; i += 32) {
+    const __m512 g0 = _mm512_loadu_ps(dy + i);
+    const __m512 g1 = _mm512_loadu_ps(dy + i + 16);
+    const __m512 x0 = _mm512_loadu_ps(x + i);
+    const __m512 x1 = _mm512_loadu_ps(x + i + 16);
+    _mm512_storeu_ps(dx + i, Select32(x0, g0, a));
+    _mm512_storeu_ps(dx + i + 16, Select32(x1, g1, a));
+  }
+  for (; i + 16 <= n; i += 16) {
+    const __m512 g = _mm512_loadu_ps(dy + i);
+    const __m512 v = _mm512_loadu_ps(x + i);
+    _mm512_storeu_ps(dx + i, Select32(v, g, a));
+  }
+  if (i < n) {
+    const __mmask16 k = static_cast<__mmask16>((1u << (n - i)) - 1u);
+    const __m512 g = _mm512_maskz_loadu_ps(k, dy + i);
+    const __m512 v = _mm512_maskz_loadu_ps(k, x + i);
+    _mm512_mask_storeu_ps(dx + i, k, Select32(v, g, a));
+  }
+}
+
+void BackwardF64Avx512(const double* dy, const double* x, double* dx, std::size_t n, double alpha) {
+  const __m512d a = _mm512_set1_pd(alpha);
+  std::size_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const __m512d g0 = _mm512_loadu_pd(dy + i);
+    const __m512d g1 = _mm512_loadu_pd(dy + i + 8);
+    const __m512d x0 = _mm512_loadu_pd(x + i);
+    const __m512d x1 = _mm512_loadu_pd(x + i + 8);
+    _mm512_storeu_pd(dx + i, Select64(x0, g0, a));
+    _mm512_storeu_pd(dx + i + 8, Select64(x1, g1, a));
+  }
+  for (; i + 8 <= n; i += 8) {
+    const __m512d g = _mm512_loadu_pd(dy + i);
+    const __m512d v = _mm512_loadu_pd(x + i);
+    _mm512_storeu_pd(dx + i, Select64(v, g, a));
+  }
+  if (i < n) {
+    const __mmask8 k = static_cast<__mmask8>((1u << (n - i)) - 1u);
+    const __m512d g = _mm512_maskz_loadu_pd(k, dy + i);
+    const __m512d v = _mm512_maskz_loadu_pd(k, x + i);
+    _mm512_mask_storeu_pd(dx + i, k, Select64(v, g, a));
+  }
+}
+
+}  // namespace
+
+const KernelSet kAvx512Kernels = {"avx512", ForwardF32Avx512, ForwardF64Avx512,
+                                  BackwardF32Avx512, BackwardF64Avx512};
+
+}  // namespace leaky_relu
