@@ -11,4 +11,19 @@ export interface Binding {
   configure(cap?: string): 'avx512' | 'avx2' | 'neon' | 'scalar' | null;
   /** The best kernel set this CPU supports, whatever the cap. */
   bestIsa(): 'avx512' | 'avx2' | 'neon' | 'scalar';
+  /**
+   * Queue outs[i] = leakyRelu(xs[i]) on the libuv threadpool (outs[i] is xs[i] for in
+   * place). Throws ERR_BUFFER_IN_USE if the memory overlaps an unfinished job. The
+   * callback gets an error (ERR_INVALID_STATE: a buffer was detached meanwhile) or
+   * null, and whether the job was cancelled. Returns the job's id.
+   */
+  submitForward(xs: FloatArray[], outs: FloatArray[], alpha: number, done: JobCallback): number;
+  /** The same for outs[i] = gradient(dys[i], xs[i]). */
+  submitBackward(dys: FloatArray[], xs: FloatArray[], outs: FloatArray[], alpha: number, done: JobCallback): number;
+  /** Skip the chunks of job `id` not yet started; ignored for finished jobs. */
+  cancel(id: number): void;
+  /** The threadpool size jobs spread over (UV_THREADPOOL_SIZE, default 4). */
+  threads(): number;
 }
+
+type JobCallback = (error: Error | null, cancelled: boolean) => void;

@@ -35,6 +35,16 @@ export function detached(name: string): WithCode<TypeError> {
   return withCode(new TypeError(`The "${name}" argument's buffer is detached`), 'ERR_INVALID_STATE');
 }
 
+export function detachedWhileInUse(): WithCode<TypeError> {
+  return withCode(
+    new TypeError(
+      "An array's buffer was detached while an async leaky-relu call worked on it; " +
+        'its memory may be partly transformed',
+    ),
+    'ERR_INVALID_STATE',
+  );
+}
+
 export function bufferInUse(name: string): WithCode<Error> {
   return withCode(
     new Error(

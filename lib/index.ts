@@ -1,23 +1,9 @@
 // The public API. Everything else in lib/ is internal.
+import { runAsync } from './async';
 import { backend } from './dispatch';
 import * as dispatch from './dispatch';
-import {
-  Kind,
-  alphaInRange,
-  alphaOfType,
-  asFloatArray,
-  checkNotDetached,
-  checkOptionsObject,
-  checkOutKind,
-  checkOutRange,
-  checkSameElement,
-  checkSameLength,
-  dataKind,
-  dataTypeError,
-  dtypeKind,
-  elementKind,
-  outKind,
-} from './validate';
+import { assertNotInUse } from './in-flight';
+import { checkBackward, checkBatch, checkForward } from './validate';
 import type { DType, FloatArray } from './validate';
 
 export type { DType, FloatArray };
@@ -29,6 +15,19 @@ export interface Options {
   out?: FloatArray;
   /** How an ArrayBuffer / SharedArrayBuffer input is read; default 'float32'. */
   dtype?: DType;
+}
+
+export interface AsyncOptions extends Options {
+  /** Aborting rejects with an AbortError; chunks not yet started are skipped. */
+  signal?: AbortSignal;
+}
+
+export interface BatchOptions {
+  alpha?: number;
+  /** One output per input (an entry may be undefined: that one in place). */
+  out?: FloatArray[];
+  dtype?: DType;
+  signal?: AbortSignal;
 }
 
 export interface Info {
@@ -48,32 +47,11 @@ const { version } = require('../package.json') as { version: string };
 export function leakyRelu<T extends FloatArray>(x: T, opts?: number | Options): T;
 export function leakyRelu(x: ArrayBufferLike, opts?: number | Options): FloatArray;
 export function leakyRelu(x: FloatArray | ArrayBufferLike, opts?: number | Options): FloatArray {
-  let alpha = 0.2;
-  let out: unknown;
-  let dtype: unknown;
-  if (typeof opts === 'number') {
-    alpha = opts;
-  } else if (opts !== undefined) {
-    checkOptionsObject(opts);
-    alpha = alphaOfType(opts.alpha);
-    out = opts.out;
-    dtype = opts.dtype;
-  }
-  const kind = dataKind(x);
-  if (kind === Kind.None) throw dataTypeError('x', x);
-  const element = elementKind(kind, dtypeKind(dtype));
-  if (out !== undefined) checkOutKind(outKind(out), element, 'x');
-
-  checkNotDetached(x, kind, 'x');
-  if (out !== undefined) checkNotDetached(out as FloatArray, Kind.F32, 'out');
-
-  alphaInRange(alpha, element);
-  const data = asFloatArray(x, kind, element, 'x');
-  const y = out === undefined ? data : (out as FloatArray);
-  if (y !== data) checkOutRange(y, data, 'x');
-
-  dispatch.forward(data, y, alpha);
-  return y;
+  const call = checkForward(x, opts);
+  assertNotInUse(call.x, 'x');
+  if (call.out !== call.x) assertNotInUse(call.out, 'out');
+  dispatch.forward(call.x, call.out, call.alpha);
+  return call.out;
 }
 
 /**
@@ -91,40 +69,73 @@ export function leakyReluBackward(
   x: FloatArray | ArrayBufferLike,
   opts?: number | Options,
 ): FloatArray {
-  let alpha = 0.2;
-  let out: unknown;
-  let dtype: unknown;
-  if (typeof opts === 'number') {
-    alpha = opts;
-  } else if (opts !== undefined) {
-    checkOptionsObject(opts);
-    alpha = alphaOfType(opts.alpha);
-    out = opts.out;
-    dtype = opts.dtype;
+  const call = checkBackward(dy, x, opts);
+  assertNotInUse(call.dy, 'dy');
+  assertNotInUse(call.x, 'x');
+  if (call.out !== call.dy) assertNotInUse(call.out, 'out');
+  dispatch.backward(call.dy, call.x, call.out, call.alpha);
+  return call.out;
+}
+
+/**
+ * leakyRelu on the libuv threadpool; a large array is split over several threads.
+ * Never throws: bad arguments give a rejected promise. Resolves with `out ?? x`.
+ */
+export function leakyReluAsync<T extends FloatArray>(x: T, opts?: number | AsyncOptions): Promise<T>;
+export function leakyReluAsync(x: ArrayBufferLike, opts?: number | AsyncOptions): Promise<FloatArray>;
+export function leakyReluAsync(x: FloatArray | ArrayBufferLike, opts?: number | AsyncOptions): Promise<FloatArray> {
+  try {
+    const call = checkForward(x, opts);
+    return runAsync([{ x: call.x, out: call.out }], call.alpha, false, call.signal).then(() => call.out);
+  } catch (error) {
+    return Promise.reject(error);
   }
-  const dyKind = dataKind(dy);
-  if (dyKind === Kind.None) throw dataTypeError('dy', dy);
-  const xKind = dataKind(x);
-  if (xKind === Kind.None) throw dataTypeError('x', x);
-  const dtypeElement = dtypeKind(dtype);
-  const element = elementKind(xKind, dtypeElement);
-  checkSameElement(elementKind(dyKind, dtypeElement), element);
-  if (out !== undefined) checkOutKind(outKind(out), element, 'x');
+}
 
-  checkNotDetached(dy, dyKind, 'dy');
-  checkNotDetached(x, xKind, 'x');
-  if (out !== undefined) checkNotDetached(out as FloatArray, Kind.F32, 'out');
+/** leakyReluBackward on the libuv threadpool. Resolves with `out ?? dy`. */
+export function leakyReluBackwardAsync<T extends FloatArray>(dy: T, x: T, opts?: number | AsyncOptions): Promise<T>;
+export function leakyReluBackwardAsync(
+  dy: FloatArray | ArrayBufferLike,
+  x: FloatArray | ArrayBufferLike,
+  opts?: number | AsyncOptions,
+): Promise<FloatArray>;
+export function leakyReluBackwardAsync(
+  dy: FloatArray | ArrayBufferLike,
+  x: FloatArray | ArrayBufferLike,
+  opts?: number | AsyncOptions,
+): Promise<FloatArray> {
+  try {
+    const call = checkBackward(dy, x, opts);
+    return runAsync([{ x: call.x, out: call.out, dy: call.dy }], call.alpha, true, call.signal).then(
+      () => call.out,
+    );
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
 
-  alphaInRange(alpha, element);
-  const dyData = asFloatArray(dy, dyKind, element, 'dy');
-  const xData = asFloatArray(x, xKind, element, 'x');
-  checkSameLength(dyData, xData);
-  const dx = out === undefined ? dyData : (out as FloatArray);
-  if (dx !== dyData) checkOutRange(dx, dyData, 'dy');
-  checkOutRange(dx, xData, 'x');
-
-  dispatch.backward(dyData, xData, dx, alpha);
-  return dx;
+/**
+ * leakyRelu on many arrays at once, spread over the threadpool (small arrays share a
+ * thread's turn, large ones are split). The arrays may mix float32 and float64. A bad
+ * array anywhere rejects the whole batch before any is touched. Resolves once, with
+ * the arrays written (`out[i] ?? xs[i]`, the same objects).
+ */
+export function leakyReluBatch<T extends FloatArray>(xs: readonly T[], opts?: number | BatchOptions): Promise<T[]>;
+export function leakyReluBatch(
+  xs: readonly (FloatArray | ArrayBufferLike)[],
+  opts?: number | BatchOptions,
+): Promise<FloatArray[]>;
+export function leakyReluBatch(
+  xs: readonly (FloatArray | ArrayBufferLike)[],
+  opts?: number | BatchOptions,
+): Promise<FloatArray[]> {
+  try {
+    const call = checkBatch(xs, opts);
+    const tasks = call.xs.map((x, i) => ({ x, out: call.outs[i] }));
+    return runAsync(tasks, call.alpha, false, call.signal).then(() => call.outs);
+  } catch (error) {
+    return Promise.reject(error);
+  }
 }
 
 /** Which backend and kernel set run, the package version, and the async thread count. */
@@ -133,11 +144,6 @@ export function info(): Info {
     backend: backend.binding === null ? 'js' : 'native',
     isa: backend.isa,
     version,
-    threads: threadpoolSize(),
+    threads: backend.binding === null ? 1 : backend.binding.threads(),
   };
-}
-
-function threadpoolSize(): number {
-  const n = Number.parseInt(process.env.UV_THREADPOOL_SIZE ?? '', 10);
-  return Number.isFinite(n) && n > 0 ? Math.min(n, 1024) : 4;
 }

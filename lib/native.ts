@@ -32,6 +32,10 @@ function loadFailureMessage(cause: unknown): string {
 }
 
 function loadBinding(): Binding {
+  // For the project's own tests (the sanitizer build, a given prebuild): load this file.
+  const explicit = process.env.LEAKY_RELU_NATIVE_PATH;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  if (explicit) return require(path.resolve(explicit)) as Binding;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const nodeGypBuild = require('node-gyp-build') as (dir: string) => unknown;
   return nodeGypBuild(packageRoot) as Binding;

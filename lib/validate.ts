@@ -199,3 +199,219 @@ export function checkSameElement(dyElement: Kind, xElement: Kind): void {
     );
   }
 }
+
+// ---- Whole calls: each returns the checked arguments or throws, touching nothing.
+
+interface RawOptions {
+  alpha: number;
+  out: unknown;
+  dtype: Kind;
+  signal: AbortSignal | undefined;
+}
+
+function isAbortSignal(value: unknown): value is AbortSignal {
+  return (
+    value instanceof AbortSignal ||
+    (typeof value === 'object' &&
+      value !== null &&
+      typeof (value as AbortSignal).aborted === 'boolean' &&
+      typeof (value as AbortSignal).addEventListener === 'function')
+  );
+}
+
+/** The type stage of an options argument (a bare number is alpha). */
+function readOptions(opts: unknown): RawOptions {
+  if (typeof opts === 'number') return { alpha: opts, out: undefined, dtype: Kind.None, signal: undefined };
+  if (opts === undefined) return { alpha: DEFAULT_ALPHA, out: undefined, dtype: Kind.None, signal: undefined };
+  checkOptionsObject(opts);
+  const o = opts as { alpha?: unknown; out?: unknown; dtype?: unknown; signal?: unknown };
+  const alpha = alphaOfType(o.alpha);
+  const dtype = dtypeKind(o.dtype);
+  const signal = o.signal;
+  if (signal !== undefined && !isAbortSignal(signal)) {
+    throw invalidArgType(`The "signal" option must be an AbortSignal. Received ${describe(signal)}`);
+  }
+  return { alpha, out: o.out, dtype, signal };
+}
+
+export interface ForwardCall {
+  x: FloatArray;
+  out: FloatArray;
+  alpha: number;
+  signal: AbortSignal | undefined;
+}
+
+export function checkForward(x: unknown, opts: unknown): ForwardCall {
+  const o = readOptions(opts);
+  const kind = dataKind(x);
+  if (kind === Kind.None) throw dataTypeError('x', x);
+  const element = elementKind(kind, o.dtype);
+  const out = o.out;
+  if (out !== undefined) checkOutKind(outKind(out), element, 'x');
+
+  checkNotDetached(x as FloatArray, kind, 'x');
+  if (out !== undefined) checkNotDetached(out as FloatArray, Kind.F32, 'out');
+
+  alphaInRange(o.alpha, element);
+  const data = asFloatArray(x as FloatArray, kind, element, 'x');
+  const y = out === undefined ? data : (out as FloatArray);
+  if (y !== data) checkOutRange(y, data, 'x');
+  return { x: data, out: y, alpha: o.alpha, signal: o.signal };
+}
+
+export interface BackwardCall {
+  dy: FloatArray;
+  x: FloatArray;
+  out: FloatArray;
+  alpha: number;
+  signal: AbortSignal | undefined;
+}
+
+export function checkBackward(dy: unknown, x: unknown, opts: unknown): BackwardCall {
+  const o = readOptions(opts);
+  const dyKind = dataKind(dy);
+  if (dyKind === Kind.None) throw dataTypeError('dy', dy);
+  const xKind = dataKind(x);
+  if (xKind === Kind.None) throw dataTypeError('x', x);
+  const element = elementKind(xKind, o.dtype);
+  checkSameElement(elementKind(dyKind, o.dtype), element);
+  const out = o.out;
+  if (out !== undefined) checkOutKind(outKind(out), element, 'x');
+
+  checkNotDetached(dy as FloatArray, dyKind, 'dy');
+  checkNotDetached(x as FloatArray, xKind, 'x');
+  if (out !== undefined) checkNotDetached(out as FloatArray, Kind.F32, 'out');
+
+  alphaInRange(o.alpha, element);
+  const dyData = asFloatArray(dy as FloatArray, dyKind, element, 'dy');
+  const xData = asFloatArray(x as FloatArray, xKind, element, 'x');
+  checkSameLength(dyData, xData);
+  const dx = out === undefined ? dyData : (out as FloatArray);
+  if (dx !== dyData) checkOutRange(dx, dyData, 'dy');
+  checkOutRange(dx, xData, 'x');
+  return { dy: dyData, x: xData, out: dx, alpha: o.alpha, signal: o.signal };
+}
+
+export interface BatchCall {
+  xs: FloatArray[];
+  outs: FloatArray[];
+  alpha: number;
+  signal: AbortSignal | undefined;
+}
+
+/**
+ * A batch is checked whole, stage by stage over all its arrays, so a bad element
+ * anywhere rejects the batch before any array is touched. Arrays may mix float32 and
+ * float64; raw buffers are read with the batch's dtype.
+ */
+export function checkBatch(xs: unknown, opts: unknown): BatchCall {
+  if (!Array.isArray(xs)) {
+    throw invalidArgType(`The "xs" argument must be an Array. Received ${describe(xs)}`);
+  }
+  const o = readOptions(opts);
+  const outs = o.out;
+  if (outs !== undefined && !Array.isArray(outs)) {
+    throw invalidArgType(`The "out" option of a batch must be an Array. Received ${describe(outs)}`);
+  }
+  const n = xs.length;
+  const kinds: Kind[] = new Array(n);
+  const elements: (Kind.F32 | Kind.F64)[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const kind = dataKind(xs[i]);
+    if (kind === Kind.None) throw dataTypeError(`xs[${i}]`, xs[i]);
+    kinds[i] = kind;
+    elements[i] = elementKind(kind, o.dtype);
+    if (outs !== undefined && outs[i] !== undefined) checkOutKind(outKind(outs[i]), elements[i], `xs[${i}]`);
+  }
+  for (let i = 0; i < n; i++) {
+    checkNotDetached(xs[i], kinds[i], `xs[${i}]`);
+    if (outs !== undefined && outs[i] !== undefined) checkNotDetached(outs[i], Kind.F32, `out[${i}]`);
+  }
+  if (outs !== undefined && outs.length !== n) {
+    throw outOfRange(`The "out" option must have one entry per array (${n}). Received ${outs.length}`);
+  }
+  let hasF32 = false, hasF64 = false;
+  for (let i = 0; i < n; i++) {
+    if (elements[i] === Kind.F32) hasF32 = true;
+    else hasF64 = true;
+  }
+  if (hasF32) alphaInRange(o.alpha, Kind.F32);
+  if (hasF64 || n === 0) alphaInRange(o.alpha, Kind.F64);
+  const data: FloatArray[] = new Array(n);
+  const targets: FloatArray[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    data[i] = asFloatArray(xs[i], kinds[i], elements[i], `xs[${i}]`);
+    const out = outs === undefined ? undefined : (outs[i] as FloatArray | undefined);
+    targets[i] = out === undefined ? data[i] : out;
+    if (targets[i] !== data[i]) checkOutRange(targets[i], data[i], `xs[${i}]`);
+  }
+  checkBatchDisjoint(data, targets);
+  return { xs: data, outs: targets, alpha: o.alpha, signal: o.signal };
+}
+
+/**
+ * The arrays of a batch run in parallel, so an output must not overlap any other
+ * array of the batch (its own input, exactly, is fine). Sorted by offset within each
+ * buffer: O(n log n) for large batches.
+ */
+function checkBatchDisjoint(xs: FloatArray[], outs: FloatArray[]): void {
+  interface Span {
+    begin: number;
+    end: number;
+    task: number;
+    write: boolean;
+  }
+  const byBuffer = new Map<ArrayBufferLike, Span[]>();
+  const add = (v: FloatArray, task: number, write: boolean): void => {
+    if (v.byteLength === 0) return;
+    let spans = byBuffer.get(v.buffer);
+    if (spans === undefined) byBuffer.set(v.buffer, (spans = []));
+    spans.push({ begin: v.byteOffset, end: v.byteOffset + v.byteLength, task, write });
+  };
+  for (let i = 0; i < xs.length; i++) {
+    add(xs[i], i, outs[i] === xs[i]);
+    if (outs[i] !== xs[i]) add(outs[i], i, true);
+  }
+  for (const spans of byBuffer.values()) {
+    if (spans.length < 2) continue;
+    spans.sort((a, b) => a.begin - b.begin);
+    // Sweep in order of begin: a span collides with an earlier span of another task
+    // that ends after it begins, where either of the two is written.
+    const anySpan = new FurthestEnd();
+    const writeSpan = new FurthestEnd();
+    for (const s of spans) {
+      const limit = s.write ? anySpan.excluding(s.task) : writeSpan.excluding(s.task);
+      if (limit > s.begin) {
+        throw outOfRange(
+          `xs[${s.task}] of the batch overlaps another array of the batch that is written to`,
+        );
+      }
+      anySpan.add(s.end, s.task);
+      if (s.write) writeSpan.add(s.end, s.task);
+    }
+  }
+}
+
+/** The furthest end seen, and the furthest among the other tasks than that one's. */
+class FurthestEnd {
+  private end = -1;
+  private task = -1;
+  private otherEnd = -1;
+
+  add(end: number, task: number): void {
+    if (task === this.task) {
+      if (end > this.end) this.end = end;
+    } else if (end > this.end) {
+      this.otherEnd = this.end;
+      this.end = end;
+      this.task = task;
+    } else if (end > this.otherEnd) {
+      this.otherEnd = end;
+    }
+  }
+
+  /** The furthest end among spans of tasks other than `task`. */
+  excluding(task: number): number {
+    return task === this.task ? this.otherEnd : this.end;
+  }
+}

@@ -7,20 +7,31 @@
 // 10-20 ns against a ~40 ns floor per call on the machines we measure.
 #include <napi.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <string>
+#include <unordered_map>
+#include <vector>
 
+#include "busy_ranges.h"
 #include "cpu_dispatch.h"
+#include "job.h"
 #include "kernels.h"
 
 namespace leaky_relu {
 namespace {
 
-// Per Node.js environment (main thread or worker): the kernel set chosen for it.
+struct AsyncJob;
+
+// Per Node.js environment (main thread or worker): the kernel set chosen for it and
+// its unfinished async jobs by id (touched on the environment's own thread only).
 struct AddonState {
   const KernelSet* kernels;
+  std::unordered_map<double, AsyncJob*> jobs;
+  double next_job_id = 1;
 };
 
 struct FloatView {
@@ -101,6 +112,21 @@ bool CheckNoPartialOverlap(napi_env env, const FloatView& out, const FloatView& 
   return true;
 }
 
+ByteRange RangeOf(const FloatView& v) {
+  const auto begin = reinterpret_cast<std::uintptr_t>(v.data);
+  return ByteRange{begin, begin + v.length * ElementSize(v.type)};
+}
+
+// A sync call must not race with threadpool work on the same memory.
+bool CheckNotBusy(napi_env env, const ByteRange* ranges, std::size_t count) {
+  if (AnyBusy(ranges, count)) {
+    napi_throw_error(env, "ERR_BUFFER_IN_USE",
+                     "The memory overlaps an unfinished async leaky-relu call; await it first");
+    return false;
+  }
+  return true;
+}
+
 bool IsUndefined(napi_env env, napi_value value) {
   napi_valuetype t;
   return napi_typeof(env, value, &t) == napi_ok && t == napi_undefined;
@@ -155,6 +181,8 @@ napi_value Forward(napi_env env, napi_callback_info info) {
       return nullptr;
     }
   }
+  const ByteRange touched[2] = {RangeOf(x), RangeOf(has_out ? out : x)};
+  if (!CheckNotBusy(env, touched, 2)) return nullptr;
   RunForward(*state->kernels, x, has_out ? out : x, alpha);
   return nullptr;
 }
@@ -218,8 +246,254 @@ napi_value Backward(napi_env env, napi_callback_info info) {
       !CheckNoPartialOverlap(env, dx, x, kOverlap)) {
     return nullptr;
   }
+  const ByteRange touched[3] = {RangeOf(dy), RangeOf(x), RangeOf(dx)};
+  if (!CheckNotBusy(env, touched, 3)) return nullptr;
   RunBackward(*state->kernels, dy, x, dx, alpha);
   return nullptr;
+}
+
+// ---- Async: a Job (job.h) run by one Node-API async work per threadpool lane.
+
+// How much memory one lane takes at a time. Large enough that taking a chunk (one
+// atomic increment) and the lane round trips vanish against the kernel, small enough
+// that a 16Mi-element array gives every thread many chunks to balance over.
+constexpr std::size_t kChunkBytes = 256 * 1024;
+
+// libuv reads UV_THREADPOOL_SIZE once, at the first use of its pool (default 4, at
+// most 1024); a job spreads over that many lanes at most.
+unsigned ThreadpoolSize() {
+  const char* value = std::getenv("UV_THREADPOOL_SIZE");
+  const long n = value != nullptr ? std::strtol(value, nullptr, 10) : 0;
+  return n > 0 ? static_cast<unsigned>(std::min(n, 1024L)) : 4u;
+}
+
+struct Lane {
+  AsyncJob* owner;
+  napi_async_work work;
+};
+
+struct AsyncJob {
+  AsyncJob(AddonState* s, const KernelSet* k, std::vector<Task> tasks)
+      : state(s), job(k, std::move(tasks), kChunkBytes) {}
+  AddonState* state;
+  double id = 0;
+  Job job;
+  // Keeps every array (hence its memory) alive until the callback has run.
+  std::vector<napi_ref> keep_alive;
+  std::vector<napi_ref> arrays;  // per task, the array whose length tells of a detach
+  napi_ref callback = nullptr;
+  std::vector<Lane> lanes;
+  std::size_t lanes_left = 0;
+  bool torn_down = false;
+};
+
+void ExecuteLane(napi_env, void* data) { static_cast<Lane*>(data)->owner->job.RunLane(); }
+
+bool AnyDetached(napi_env env, const AsyncJob& aj) {
+  for (std::size_t i = 0; i < aj.arrays.size(); ++i) {
+    napi_value value;
+    FloatView v;
+    std::size_t offset;
+    if (napi_get_reference_value(env, aj.arrays[i], &value) != napi_ok ||
+        napi_get_typedarray_info(env, value, &v.type, &v.length, &v.data, &v.buffer,
+                                 &offset) != napi_ok ||
+        v.length != aj.job.tasks()[i].length) {
+      return true;
+    }
+  }
+  return false;
+}
+
+void FinishJob(napi_env env, AsyncJob* aj) {
+  Release(aj);
+  aj->state->jobs.erase(aj->id);
+  napi_value callback = nullptr;
+  if (!aj->torn_down && napi_get_reference_value(env, aj->callback, &callback) == napi_ok &&
+      callback != nullptr) {
+    napi_value args[2];
+    napi_get_null(env, &args[0]);
+    if (AnyDetached(env, *aj)) {
+      napi_value code, message;
+      napi_create_string_utf8(env, "ERR_INVALID_STATE", NAPI_AUTO_LENGTH, &code);
+      napi_create_string_utf8(env,
+                              "An array's buffer was detached while an async leaky-relu call "
+                              "worked on it; its memory may be partly transformed",
+                              NAPI_AUTO_LENGTH, &message);
+      napi_create_error(env, code, message, &args[0]);
+    }
+    napi_get_boolean(env, aj->job.cancelled(), &args[1]);
+    napi_value global, ignored;
+    napi_get_global(env, &global);
+    // Fails only while the environment is torn down, when no one is left to tell.
+    napi_call_function(env, global, callback, 2, args, &ignored);
+  }
+  for (napi_ref ref : aj->keep_alive) napi_delete_reference(env, ref);
+  for (napi_ref ref : aj->arrays) napi_delete_reference(env, ref);
+  if (aj->callback != nullptr) napi_delete_reference(env, aj->callback);
+  delete aj;
+}
+
+void CompleteLane(napi_env env, napi_status status, void* data) {
+  auto* lane = static_cast<Lane*>(data);
+  AsyncJob* aj = lane->owner;
+  napi_delete_async_work(env, lane->work);
+  // Cancelled means the environment is going away (a worker terminated): no JS now.
+  if (status == napi_cancelled) aj->torn_down = true;
+  if (--aj->lanes_left == 0) FinishJob(env, aj);
+}
+
+// Unpacks and checks task i of a submit call; on failure an error is pending.
+bool UnpackTask(napi_env env, bool backward, napi_value xs, napi_value dys, napi_value outs,
+                std::uint32_t i, double alpha, Task* task, napi_value* x_value,
+                napi_value* out_value, napi_value* dy_value) {
+  FloatView x, out, dy;
+  if (napi_get_element(env, xs, i, x_value) != napi_ok ||
+      napi_get_element(env, outs, i, out_value) != napi_ok ||
+      (backward && napi_get_element(env, dys, i, dy_value) != napi_ok)) {
+    return false;
+  }
+  if (!UnpackFloatArray(env, *x_value, "x", &x) ||
+      (backward && !UnpackFloatArray(env, *dy_value, "dy", &dy)) ||
+      !UnpackFloatArray(env, *out_value, "out", &out)) {
+    return false;
+  }
+  if (out.type != x.type || (backward && dy.type != x.type)) {
+    return ThrowTypeError(env, "Every array of a task must have the same element type");
+  }
+  if (!CheckNotDetached(env, x, "x") || (backward && !CheckNotDetached(env, dy, "dy")) ||
+      !CheckNotDetached(env, out, "out") || !CheckAlphaRange(env, alpha, x.type)) {
+    return false;
+  }
+  if (out.length != x.length || (backward && dy.length != x.length)) {
+    return ThrowRangeError(env, "Every array of a task must have the same length");
+  }
+  static const char kOverlap[] =
+      "An output partly overlaps its task's input (only the exact same memory is allowed)";
+  if (!CheckNoPartialOverlap(env, out, x, kOverlap) ||
+      (backward && !CheckNoPartialOverlap(env, out, dy, kOverlap))) {
+    return false;
+  }
+  *task = Task{backward, x.type == napi_float64_array, x.data, backward ? dy.data : nullptr,
+               out.data, x.length, alpha};
+  return true;
+}
+
+bool ArrayLength(napi_env env, napi_value value, const char* name, std::uint32_t* length) {
+  bool is_array = false;
+  if (napi_is_array(env, value, &is_array) != napi_ok || !is_array ||
+      napi_get_array_length(env, value, length) != napi_ok) {
+    const std::string message = std::string("The \"") + name + "\" argument must be an Array";
+    return ThrowTypeError(env, message.c_str());
+  }
+  return true;
+}
+
+// Shared by submitForward(xs, outs, alpha, callback) and
+// submitBackward(dys, xs, outs, alpha, callback). outs[i] is xs[i] (dys[i]) for in place.
+// Returns the job's id for cancel(id); the callback gets (error | null, cancelled).
+napi_value Submit(napi_env env, napi_callback_info info, bool backward) {
+  const std::size_t expected = backward ? 5 : 4;
+  std::size_t argc = 5;
+  napi_value args[5];
+  void* data;
+  napi_get_cb_info(env, info, &argc, args, nullptr, &data);
+  auto* state = static_cast<AddonState*>(data);
+  if (argc < expected) {
+    ThrowTypeError(env, backward ? "submitBackward(dys, xs, outs, alpha, callback) takes 5 arguments"
+                                 : "submitForward(xs, outs, alpha, callback) takes 4 arguments");
+    return nullptr;
+  }
+  napi_value dys = backward ? args[0] : nullptr;
+  napi_value xs = args[backward ? 1 : 0];
+  napi_value outs = args[backward ? 2 : 1];
+  napi_value alpha_value = args[backward ? 3 : 2];
+  napi_value callback = args[backward ? 4 : 3];
+  std::uint32_t count = 0, out_count = 0, dy_count = 0;
+  double alpha;
+  napi_valuetype callback_type;
+  if (!ArrayLength(env, xs, "xs", &count) || !ArrayLength(env, outs, "outs", &out_count) ||
+      (backward && !ArrayLength(env, dys, "dys", &dy_count)) ||
+      !UnpackAlphaType(env, alpha_value, &alpha)) {
+    return nullptr;
+  }
+  if (napi_typeof(env, callback, &callback_type) != napi_ok || callback_type != napi_function) {
+    ThrowTypeError(env, "The \"callback\" argument must be a function");
+    return nullptr;
+  }
+  if (out_count != count || (backward && dy_count != count)) {
+    ThrowRangeError(env, "The task lists must have the same length");
+    return nullptr;
+  }
+  std::vector<Task> tasks(count);
+  std::vector<napi_value> keep, arrays;
+  keep.reserve(count);
+  arrays.reserve(count);
+  for (std::uint32_t i = 0; i < count; ++i) {
+    napi_value x_value, out_value, dy_value = nullptr;
+    if (!UnpackTask(env, backward, xs, dys, outs, i, alpha, &tasks[i], &x_value, &out_value,
+                    &dy_value)) {
+      return nullptr;
+    }
+    arrays.push_back(x_value);
+    if (tasks[i].out != tasks[i].x) keep.push_back(out_value);
+    if (backward && tasks[i].dy != tasks[i].out) keep.push_back(dy_value);
+  }
+  if (OutputsCollide(tasks)) {
+    ThrowRangeError(env, "An output of the batch overlaps another array of the batch");
+    return nullptr;
+  }
+  auto* aj = new AsyncJob(state, state->kernels, std::move(tasks));
+  if (!TryAcquire(aj, MemoryOf(aj->job.tasks()))) {
+    delete aj;
+    napi_throw_error(env, "ERR_BUFFER_IN_USE",
+                     "The memory overlaps an unfinished async leaky-relu call; await it first");
+    return nullptr;
+  }
+  for (napi_value v : arrays) {
+    aj->arrays.emplace_back();
+    napi_create_reference(env, v, 1, &aj->arrays.back());
+  }
+  for (napi_value v : keep) {
+    aj->keep_alive.emplace_back();
+    napi_create_reference(env, v, 1, &aj->keep_alive.back());
+  }
+  napi_create_reference(env, callback, 1, &aj->callback);
+  aj->id = state->next_job_id++;
+  state->jobs.emplace(aj->id, aj);
+
+  const std::size_t lanes =
+      std::max<std::size_t>(1, std::min<std::size_t>(ThreadpoolSize(), aj->job.chunk_count()));
+  aj->lanes.resize(lanes);
+  aj->lanes_left = lanes;
+  napi_value resource_name;
+  napi_create_string_utf8(env, "leaky-relu", NAPI_AUTO_LENGTH, &resource_name);
+  for (Lane& lane : aj->lanes) {
+    lane.owner = aj;
+    napi_create_async_work(env, nullptr, resource_name, ExecuteLane, CompleteLane, &lane,
+                           &lane.work);
+    napi_queue_async_work(env, lane.work);
+  }
+  napi_value id;
+  napi_create_double(env, aj->id, &id);
+  return id;
+}
+
+napi_value SubmitForward(napi_env env, napi_callback_info info) { return Submit(env, info, false); }
+napi_value SubmitBackward(napi_env env, napi_callback_info info) { return Submit(env, info, true); }
+
+// cancel(id): chunks of that job not yet started are skipped. Unknown ids (finished
+// jobs) are ignored.
+Napi::Value Cancel(const Napi::CallbackInfo& info) {
+  auto* state = static_cast<AddonState*>(info.Data());
+  if (info.Length() >= 1 && info[0].IsNumber()) {
+    auto it = state->jobs.find(info[0].As<Napi::Number>().DoubleValue());
+    if (it != state->jobs.end()) it->second->job.Cancel();
+  }
+  return info.Env().Undefined();
+}
+
+Napi::Value Threads(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), ThreadpoolSize());
 }
 
 // configure(cap): choose this environment's kernel set, the best the CPU has at or
@@ -248,12 +522,17 @@ void AddRaw(Napi::Env env, Napi::Object exports, const char* name, napi_callback
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   // Owned by the environment: freed when it (a worker, say) is torn down.
-  auto* state = new AddonState{BestKernels()};
+  auto* state = new AddonState();
+  state->kernels = BestKernels();
   env.SetInstanceData<AddonState>(state);
   AddRaw(env, exports, "forward", Forward, state);
   AddRaw(env, exports, "backward", Backward, state);
   exports.Set("configure", Napi::Function::New(env, Configure, "configure", state));
   exports.Set("bestIsa", Napi::Function::New(env, BestIsa, "bestIsa"));
+  AddRaw(env, exports, "submitForward", SubmitForward, state);
+  AddRaw(env, exports, "submitBackward", SubmitBackward, state);
+  exports.Set("cancel", Napi::Function::New(env, Cancel, "cancel", state));
+  exports.Set("threads", Napi::Function::New(env, Threads, "threads"));
   return exports;
 }
 

@@ -1,0 +1,73 @@
+// An async job: a list of tasks (whole arrays) cut into chunks that threadpool lanes
+// take one at a time, so one large array runs on several threads and many small ones
+// share a lane. Plain C++, nothing of Node: addon.cc queues one Node-API async work
+// per lane and each calls RunLane().
+#ifndef LEAKY_RELU_JOB_H_
+#define LEAKY_RELU_JOB_H_
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "busy_ranges.h"
+#include "kernels.h"
+
+namespace leaky_relu {
+
+struct Task {
+  bool backward;   // dx = x > 0 ? dy : alpha * dy, else y = x > 0 ? x : alpha * x
+  bool f64;        // element type of every array of the task
+  const void* x;
+  const void* dy;  // backward only
+  void* out;       // exactly x (or dy), or disjoint from them
+  std::size_t length;
+  double alpha;    // rounded to float by the kernel call for f32 tasks
+};
+
+// Whether some task's output overlaps memory that another task reads or writes (a
+// task's own in-place output is fine): such a batch has no well-defined result when
+// its chunks run in parallel, so it is refused.
+bool OutputsCollide(const std::vector<Task>& tasks);
+
+// The memory a job touches, for the busy registry.
+std::vector<ByteRange> MemoryOf(const std::vector<Task>& tasks);
+
+class Job {
+ public:
+  // chunk_bytes: the work one lane takes at a time (see addon.cc for its measured value).
+  Job(const KernelSet* kernels, std::vector<Task> tasks, std::size_t chunk_bytes);
+
+  std::size_t chunk_count() const { return chunk_first_piece_.size() - 1; }
+
+  // Runs chunks until none is left or the job is cancelled. Any number of threads may
+  // call it at once; each chunk runs exactly once.
+  void RunLane();
+
+  // Chunks not yet started are skipped. Callable from any thread.
+  void Cancel() { cancelled_.store(true, std::memory_order_relaxed); }
+  bool cancelled() const { return cancelled_.load(std::memory_order_relaxed); }
+
+  const std::vector<Task>& tasks() const { return tasks_; }
+
+ private:
+  struct Piece {
+    std::uint32_t task;
+    std::size_t begin;
+    std::size_t end;
+  };
+
+  void RunPiece(const Piece& piece) const;
+
+  const KernelSet* kernels_;
+  std::vector<Task> tasks_;
+  std::vector<Piece> pieces_;
+  // Chunk k is pieces_[chunk_first_piece_[k], chunk_first_piece_[k + 1]).
+  std::vector<std::size_t> chunk_first_piece_;
+  std::atomic<std::size_t> next_chunk_{0};
+  std::atomic<bool> cancelled_{false};
+};
+
+}  // namespace leaky_relu
+
+#endif  // LEAKY_RELU_JOB_H_
