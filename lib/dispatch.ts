@@ -15,9 +15,18 @@ const binding = backend.binding;
  */
 export const NATIVE_MIN_LENGTH = 56;
 
+/**
+ * Two SharedArrayBuffer objects can hold the same memory (one sent to a worker and
+ * back, a grown shared WebAssembly.Memory): JS cannot compare their addresses, so such
+ * a pair goes to the binding, which does, however short the arrays.
+ */
+function mayAlias(a: FloatArray, b: FloatArray): boolean {
+  return a.buffer !== b.buffer && a.buffer instanceof SharedArrayBuffer && b.buffer instanceof SharedArrayBuffer;
+}
+
 /** y = x > 0 ? x : alpha * x. `alpha` is the raw option; for float32 the kernels round it. */
 export function forward(x: FloatArray, y: FloatArray, alpha: number): void {
-  if (binding !== null && x.length >= NATIVE_MIN_LENGTH) {
+  if (binding !== null && (x.length >= NATIVE_MIN_LENGTH || mayAlias(x, y))) {
     if (y === x) binding.forward(x, alpha);
     else binding.forward(x, alpha, y);
   } else if (x instanceof Float32Array) {
@@ -29,7 +38,7 @@ export function forward(x: FloatArray, y: FloatArray, alpha: number): void {
 
 /** dx = x > 0 ? dy : alpha * dy. */
 export function backward(dy: FloatArray, x: FloatArray, dx: FloatArray, alpha: number): void {
-  if (binding !== null && x.length >= NATIVE_MIN_LENGTH) {
+  if (binding !== null && (x.length >= NATIVE_MIN_LENGTH || mayAlias(dx, x) || mayAlias(dx, dy))) {
     binding.backward(dy, x, alpha, dx);
   } else if (x instanceof Float32Array) {
     js.backwardF32(dy as Float32Array, x, dx as Float32Array, Math.fround(alpha));

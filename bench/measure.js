@@ -1,0 +1,74 @@
+// Timing helpers shared by the benchmark's processes.
+'use strict';
+
+/** Distinct arrays enough that a branch predictor cannot learn their signs. */
+function poolSize(n) {
+  return Math.max(2, Math.min(4096, Math.ceil((1 << 22) / n)));
+}
+
+function randomArray(Type, n) {
+  const a = new Type(n);
+  for (let i = 0; i < n; i++) a[i] = Math.random() * 2 - 1;
+  return a;
+}
+
+/**
+ * A pool of arrays and their pristine copies: before each timed pass every array is
+ * refreshed from its copy, so each call sees fresh random data (never data it has
+ * already transformed, which would drift towards subnormals) and the refresh itself
+ * is the copy limit, `TypedArray.prototype.set` of the same bytes.
+ */
+function makePool(Type, n, fill = randomArray) {
+  const count = poolSize(n);
+  const pristine = Array.from({ length: count }, () => fill(Type, n));
+  const arrays = pristine.map((p) => new Type(p));
+  return {
+    arrays,
+    n,
+    refresh() {
+      const t0 = process.hrtime.bigint();
+      for (let i = 0; i < count; i++) arrays[i].set(pristine[i]);
+      return Number(process.hrtime.bigint() - t0) / (count * n);
+    },
+  };
+}
+
+function median(values) {
+  const s = [...values].sort((a, b) => a - b);
+  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+/** ns per element of `op` over the pool, median of `rounds` passes on fresh data. */
+function timeSync(pool, op, rounds) {
+  const runs = [];
+  for (let r = 0; r < rounds; r++) {
+    pool.refresh();
+    const t0 = process.hrtime.bigint();
+    for (const a of pool.arrays) op(a);
+    runs.push(Number(process.hrtime.bigint() - t0) / (pool.arrays.length * pool.n));
+  }
+  return median(runs);
+}
+
+async function timeAsync(pool, op, rounds) {
+  const runs = [];
+  for (let r = 0; r < rounds; r++) {
+    pool.refresh();
+    const t0 = process.hrtime.bigint();
+    for (const a of pool.arrays) await op(a);
+    runs.push(Number(process.hrtime.bigint() - t0) / (pool.arrays.length * pool.n));
+  }
+  return median(runs);
+}
+
+function timeCopy(pool, rounds) {
+  const runs = [];
+  for (let r = 0; r < rounds; r++) runs.push(pool.refresh());
+  return median(runs);
+}
+
+function roundsFor(n) {
+  return n >= 1 << 24 ? 5 : 7;
+}
+
+module.exports = { makePool, median, timeSync, timeAsync, timeCopy, roundsFor, randomArray };

@@ -1,0 +1,218 @@
+#!/usr/bin/env node
+// `npm run bench`: the package against the limits and the alternatives a Node user
+// has, for float32 and float64 at N = 16 .. 16Mi, in one run on this machine.
+// Fresh random data for every call (see measure.js); medians of 5-7 passes.
+// Writes bench/results/results.md and bench/results/throughput.svg.
+'use strict';
+const { execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+const root = path.resolve(__dirname, '..');
+const limitPath = path.join(root, 'build-bench/Release/stream_limit.node');
+if (!fs.existsSync(limitPath)) {
+  process.stderr.write('building the streaming-limit addon (build-bench/)...\n');
+  execFileSync(process.execPath, [require.resolve('cmake-js/bin/cmake-js'), 'compile', '--out', 'build-bench', '--CDLEAKY_RELU_BENCH=ON'], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
+
+const lib = require('..');
+const js = require('../dist/fallback');
+const { resolveBackend } = require('../dist/native');
+const { lineChart } = require('./chart');
+const { makePool, median, timeSync, timeAsync, timeCopy, roundsFor } = require('./measure');
+
+const limit = require(limitPath);
+const { binding } = resolveBackend();
+if (binding === null) throw new Error('the benchmark needs the native binding (npm run build)');
+const SIZES = [16, 256, 4096, 65536, 1 << 20, 1 << 24];
+const ALPHA = 0.2;
+const order = ['scalar', 'avx2', 'avx512', 'neon'];
+const best = binding.bestIsa();
+const isas = best === 'neon' ? ['scalar', 'neon'] : order.slice(0, order.indexOf(best) + 1);
+
+function naiveLoop(a) {
+  for (let i = 0; i < a.length; i++) {
+    const v = a[i];
+    a[i] = v > 0 ? v : v * ALPHA;
+  }
+}
+
+const progressTotal = 2 * SIZES.length;
+let progress = 0;
+function tell(what) {
+  process.stderr.write(`\r[${progress}/${progressTotal}] ${what}`.padEnd(70));
+}
+
+const rows = [];
+const add = (impl, dtype, n, ns) => rows.push({ impl, dtype, n, ns });
+
+async function main() {
+  const started = Date.now();
+  for (const Type of [Float32Array, Float64Array]) {
+    const dtype = Type.name;
+    const jsKernel = Type === Float32Array ? (a) => js.forwardF32(a, a, Math.fround(ALPHA)) : (a) => js.forwardF64(a, a, ALPHA);
+    for (const n of SIZES) {
+      progress++;
+      tell(`${dtype} N=${n}`);
+      const rounds = roundsFor(n);
+      const pool = makePool(Type, n);
+      add('copy limit (TypedArray.set)', dtype, n, timeCopy(pool, rounds));
+      add('in-place streaming limit (native)', dtype, n, timeSync(pool, (a) => limit.negateInPlace(a), rounds));
+      add('leakyRelu (sync, facade)', dtype, n, timeSync(pool, (a) => lib.leakyRelu(a, ALPHA), rounds));
+      for (const isa of isas) {
+        binding.configure(isa);
+        add(`native ${isa} (raw binding)`, dtype, n, timeSync(pool, (a) => binding.forward(a, ALPHA), rounds));
+      }
+      binding.configure();
+      add('JS fallback', dtype, n, timeSync(pool, jsKernel, rounds));
+      add('naive JS loop', dtype, n, timeSync(pool, naiveLoop, rounds));
+      add(`leakyReluAsync (${lib.info().threads} threads)`, dtype, n, await timeAsync(pool, (a) => lib.leakyReluAsync(a, ALPHA), rounds));
+    }
+  }
+
+  // libuv sizes its pool once per process: one child per thread count.
+  for (const threads of [1, 2]) {
+    tell(`async with ${threads} threadpool thread(s)`);
+    const out = execFileSync(process.execPath, [path.join(__dirname, 'async-child.js'), JSON.stringify(SIZES)], {
+      env: { ...process.env, UV_THREADPOOL_SIZE: String(threads) },
+      encoding: 'utf8',
+      maxBuffer: 1 << 20,
+    });
+    for (const r of JSON.parse(out)) rows.push({ ...r, impl: `leakyReluAsync (${threads} thread${threads > 1 ? 's' : ''})` });
+  }
+
+  tell('batch of 10,000 x 1Ki vs awaited single calls');
+  const batch = await batchVsSingles();
+  tell('subnormal input');
+  const subnormal = subnormalCost();
+  const extra = await alternatives();
+  process.stderr.write(`\rdone in ${((Date.now() - started) / 1000).toFixed(0)} s`.padEnd(70) + '\n');
+  const md = report(batch, subnormal, extra);
+  fs.mkdirSync(path.join(__dirname, 'results'), { recursive: true });
+  fs.writeFileSync(path.join(__dirname, 'results/results.md'), md);
+  fs.writeFileSync(path.join(__dirname, 'results/throughput.svg'), chart());
+  console.log(md);
+}
+
+async function batchVsSingles() {
+  const arrays = Array.from({ length: 10000 }, () => Float32Array.from({ length: 1024 }, () => Math.random() * 2 - 1));
+  const pristine = arrays.map((a) => new Float32Array(a));
+  const refresh = () => arrays.forEach((a, i) => a.set(pristine[i]));
+  const batchRuns = [], singleRuns = [];
+  for (let r = 0; r < 5; r++) {
+    refresh();
+    let t0 = process.hrtime.bigint();
+    await lib.leakyReluBatch(arrays, ALPHA);
+    batchRuns.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    refresh();
+    t0 = process.hrtime.bigint();
+    for (const a of arrays) await lib.leakyReluAsync(a, ALPHA);
+    singleRuns.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  return { batchMs: median(batchRuns), singlesMs: median(singleRuns) };
+}
+
+/** What subnormal inputs (and outputs) cost the best native kernels, at 1Mi elements. */
+function subnormalCost() {
+  const out = [];
+  for (const Type of [Float32Array, Float64Array]) {
+    const tiny = Type === Float32Array ? 1e-40 : 1e-310;
+    const subnormals = (T, n) => T.from({ length: n }, () => -Math.random() * tiny);
+    const n = 1 << 20;
+    const normal = makePool(Type, n);
+    const sub = makePool(Type, n, subnormals);
+    const op = (a) => binding.forward(a, ALPHA);
+    out.push({ dtype: Type.name, normal: timeSync(normal, op, 7), subnormal: timeSync(sub, op, 7) });
+  }
+  return out;
+}
+
+/** TensorFlow.js and onnxruntime-node are not dependencies: measured only if installed. */
+async function alternatives() {
+  const found = [];
+  for (const name of ['@tensorflow/tfjs-node', '@tensorflow/tfjs', 'onnxruntime-node']) {
+    try {
+      require.resolve(name);
+      found.push(name);
+    } catch {
+      // not installed: nothing to compare
+    }
+  }
+  return found;
+}
+
+const fmt = (v, digits = 3) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(digits));
+const label = (n) => (n >= 1 << 20 ? `${n / (1 << 20)}Mi` : n >= 1024 ? `${n / 1024}Ki` : String(n));
+const get = (impl, dtype, n) => rows.find((r) => r.impl === impl && r.dtype === dtype && r.n === n)?.ns;
+
+function report(batch, subnormal, extra) {
+  const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+  const impls = [...new Set(rows.map((r) => r.impl))];
+  const lines = [
+    `Measured ${new Date().toISOString().slice(0, 10)} on ${cpu}, ${os.cpus().length} cores, Node ${process.version}, ` +
+      `kernels ${lib.info().isa}. ns per element (lower is better), median of 5-7 passes, fresh random data for every call, in place.`,
+    '',
+  ];
+  for (const dtype of ['Float32Array', 'Float64Array']) {
+    lines.push(`### ${dtype}`, '', `| implementation | ${SIZES.map(label).join(' | ')} |`, `|---|${SIZES.map(() => '---:').join('|')}|`);
+    for (const impl of impls) lines.push(`| ${impl} | ${SIZES.map((n) => fmt(get(impl, dtype, n))).join(' | ')} |`);
+    const es = dtype === 'Float32Array' ? 4 : 8;
+    lines.push(`| GB/s of leakyRelu (read + write) | ${SIZES.map((n) => fmt((2 * es) / get('leakyRelu (sync, facade)', dtype, n), 1)).join(' | ')} |`, '');
+  }
+  const facade = 'leakyRelu (sync, facade)';
+  const asyncDefault = impls.find((i) => i.startsWith('leakyReluAsync') && i.includes(`${lib.info().threads} threads`));
+  const targets = [];
+  for (const dtype of ['Float32Array', 'Float64Array']) {
+    for (const n of SIZES.filter((n) => n >= 65536)) {
+      const r = get(facade, dtype, n) / get('in-place streaming limit (native)', dtype, n);
+      targets.push([`sync native / in-place streaming limit, ${dtype} N=${label(n)}`, '≤ 1.10', fmt(r, 2), r <= 1.1]);
+    }
+  }
+  for (const dtype of ['Float32Array', 'Float64Array']) {
+    const perCall = get(facade, dtype, 16) * 16;
+    targets.push([`facade ns per call, ${dtype} N=16`, '≤ 40', fmt(perCall, 1), perCall <= 40]);
+    const worst = Math.max(...SIZES.map((n) => get(facade, dtype, n) / get('naive JS loop', dtype, n)));
+    targets.push([`facade / naive JS loop, worst over all N, ${dtype}`, '≤ 1', fmt(worst, 2), worst <= 1]);
+    const at256 = get('JS fallback', dtype, 256) / get(facade, dtype, 256);
+    targets.push([`JS fallback / facade time at N=256, ${dtype}`, '≥ 4', fmt(at256, 2), at256 >= 4]);
+    const fb = get('JS fallback', dtype, 65536) / get('naive JS loop', dtype, 65536);
+    targets.push([`JS fallback / naive JS loop, ${dtype} N=64Ki`, '≤ 0.30', fmt(fb, 2), fb <= 0.3]);
+    const as = get(asyncDefault, dtype, 1 << 24) / get(facade, dtype, 1 << 24);
+    targets.push([`${asyncDefault} / sync, ${dtype} N=16Mi`, '≤ 0.60', fmt(as, 2), as <= 0.6]);
+  }
+  const speedup = batch.singlesMs / batch.batchMs;
+  targets.push(['batch of 10,000 x 1Ki f32 vs 10,000 awaited leakyReluAsync', '≥ 10× faster', `${fmt(speedup, 1)}× (${fmt(batch.batchMs, 1)} ms vs ${fmt(batch.singlesMs, 0)} ms)`, speedup >= 10]);
+  lines.push('### Targets (ratios from this run)', '', '| what | target | measured | met |', '|---|---|---|---|');
+  for (const [what, target, got, ok] of targets) lines.push(`| ${what} | ${target} | ${got} | ${ok ? 'yes' : '**no**'} |`);
+  lines.push('', '### Other figures', '');
+  for (const dtype of ['Float32Array', 'Float64Array']) {
+    const tiny = get(asyncDefault, dtype, 16) * 16 / 1000;
+    lines.push(`- ${dtype}: a tiny async call (N=16) costs ${fmt(tiny, 1)} µs (one threadpool round trip).`);
+  }
+  for (const s of subnormal) {
+    lines.push(`- Subnormal input, ${s.dtype} N=1Mi, native ${lib.info().isa}: ${fmt(s.subnormal)} ns/element vs ${fmt(s.normal)} on normal numbers (${fmt(s.subnormal / s.normal, 2)}×).`);
+  }
+  lines.push(`- TensorFlow.js / onnxruntime-node: ${extra.length ? `installed: ${extra.join(', ')} (not measured by this version of the script)` : 'not installed here, so not measured (they are not dependencies)'}.`);
+  return lines.join('\n') + '\n';
+}
+
+function chart() {
+  const impls = [...new Set(rows.map((r) => r.impl))];
+  const panels = ['Float32Array', 'Float64Array'].map((dtype) => ({
+    title: `${dtype}: throughput, in place`,
+    series: impls.map((impl) => ({
+      name: impl,
+      points: SIZES.map((n) => ({ n, value: 1 / get(impl, dtype, n) })).filter((p) => Number.isFinite(p.value)),
+    })),
+  }));
+  return lineChart(panels, { yLabel: 'G elements / s' });
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,183 @@
+// The package's entry points and load-time switches, each in a fresh Node process:
+// the backend is decided once per process, at first require. Needs dist/ (built by
+// `npm run build:ts`, which `npm ci` runs through the prepare script).
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { loadRawBinding } from './helpers/binding';
+
+const root = path.resolve(__dirname, '..');
+const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string };
+const breakNativeBinding = path.join(__dirname, 'helpers', 'break-native-binding.cjs');
+
+// Spawning processes does not depend on the project's cap: run once, in one project.
+// Not under the sanitizer run: the children would inherit its preload and binding path.
+const thisProject =
+  process.env.LEAKY_RELU_ISA === 'scalar' && process.env.LEAKY_RELU_BACKEND !== 'js' && !process.env.LEAKY_RELU_SANITIZED;
+
+interface Report {
+  ok: boolean;
+  message?: string;
+  info?: { backend: string; isa: string; version: string; threads: number };
+  y?: number[];
+  long?: boolean;
+  warnings: { name: string; code?: string; message: string }[];
+}
+
+/**
+ * The body a child runs with the package as `m`: it applies leakyRelu to a short and
+ * a long array (the JS and native paths) and reports them, info() and every warning.
+ */
+const exercise = `
+  const x = new Float32Array([-1, 2, -3, 4]);
+  const same = m.leakyRelu(x) === x;
+  const long = m.leakyRelu(new Float64Array(300).fill(-5), 0.5).every((v) => v === -2.5);
+  const empty = m.leakyRelu(new Float32Array(0));
+  report.ok = same && empty.length === 0;
+  report.info = m.info();
+  report.y = Array.from(x);
+  report.long = long;`;
+
+const prologue = `
+  const report = { ok: false, warnings: [] };
+  process.on('warning', (w) => report.warnings.push({ name: w.name, code: w.code, message: w.message }));
+  // Warnings are emitted on a later tick: report after them.
+  const finish = () => setImmediate(() => console.log(JSON.stringify(report)));`;
+
+function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const k of Object.keys(env)) if (k.startsWith('LEAKY_RELU_')) delete env[k];
+  return { ...env, ...extra };
+}
+
+/** Runs `code` in a new node (CommonJS, or an ES module with `esm`) in the package root. */
+function runChild(code: string, opts: { env?: Record<string, string>; esm?: boolean; preload?: string } = {}) {
+  const args = [
+    ...(opts.preload ? ['-r', opts.preload] : []),
+    ...(opts.esm ? ['--input-type=module'] : []),
+    '-e',
+    code,
+  ];
+  const r = spawnSync(process.execPath, args, { cwd: root, env: childEnv(opts.env ?? {}), encoding: 'utf8' });
+  const lastLine = r.stdout.trim().split('\n').pop() ?? '';
+  let report: Report | undefined;
+  try {
+    report = JSON.parse(lastLine) as Report;
+  } catch {
+    report = undefined;
+  }
+  return { status: r.status, stderr: r.stderr, report };
+}
+
+/** A CommonJS child that loads the package with `load` and exercises it; errors are reported, not thrown. */
+function cjsChild(load: string): string {
+  return `${prologue}
+  try {
+    const m = ${load};
+    ${exercise}
+  } catch (e) {
+    report.message = e.message;
+  }
+  finish();`;
+}
+
+const requireRoot = `require(${JSON.stringify(root)})`;
+const expectedY = [Math.fround(-0.2), 2, Math.fround(Math.fround(0.2) * -3), 4];
+
+describe.runIf(thisProject)('entry points and load-time switches (child processes)', () => {
+  let bestIsa: string;
+
+  beforeAll(() => {
+    if (!existsSync(path.join(root, 'dist', 'index.js')) || !existsSync(path.join(root, 'dist', 'index.mjs'))) {
+      throw new Error('dist/ is missing: run `npm run build:ts` first');
+    }
+    bestIsa = loadRawBinding().bestIsa();
+  });
+
+  test('require() of the package directory (package.json main)', () => {
+    const { report, stderr } = runChild(cjsChild(requireRoot));
+    expect(report, stderr).toMatchObject({ ok: true, long: true, y: expectedY, warnings: [] });
+    expect(report?.info).toMatchObject({ backend: 'native', isa: bestIsa, version });
+  });
+
+  test("require('leaky-relu') by its own name (exports, require condition)", () => {
+    const { report, stderr } = runChild(cjsChild(`require('leaky-relu')`));
+    expect(report, stderr).toMatchObject({ ok: true, long: true, y: expectedY, warnings: [] });
+    expect(report?.info).toMatchObject({ backend: 'native', version });
+  });
+
+  test("import 'leaky-relu' from an ES module (exports, import condition): named and default exports", () => {
+    const code = `${prologue}
+      import * as ns from 'leaky-relu';
+      import def from 'leaky-relu';
+      const m = ns;
+      ${exercise}
+      report.ok = report.ok && def.leakyRelu === ns.leakyRelu && typeof ns.leakyReluBackward === 'function';
+      finish();`;
+    const { report, stderr } = runChild(code, { esm: true });
+    expect(report, stderr).toMatchObject({ ok: true, long: true, y: expectedY, warnings: [] });
+    expect(report?.info).toMatchObject({ backend: 'native', isa: bestIsa, version });
+  });
+
+  test('dynamic import() from an ES module', () => {
+    const code = `${prologue}
+      const m = await import('leaky-relu');
+      ${exercise}
+      finish();`;
+    const { report, stderr } = runChild(code, { esm: true });
+    expect(report, stderr).toMatchObject({ ok: true, long: true, y: expectedY });
+    expect(report?.info?.version).toBe(version);
+  });
+
+  test('LEAKY_RELU_BACKEND=js: the pure-JS backend', () => {
+    const { report, stderr } = runChild(cjsChild(requireRoot), { env: { LEAKY_RELU_BACKEND: 'js' } });
+    expect(report, stderr).toMatchObject({ ok: true, long: true, y: expectedY, warnings: [] });
+    expect(report?.info).toMatchObject({ backend: 'js', isa: 'js', version });
+  });
+
+  test('LEAKY_RELU_ISA=scalar: the scalar kernels', () => {
+    const { report, stderr } = runChild(cjsChild(requireRoot), { env: { LEAKY_RELU_ISA: 'scalar' } });
+    expect(report, stderr).toMatchObject({ ok: true, long: true, y: expectedY, warnings: [] });
+    expect(report?.info).toMatchObject({ backend: 'native', isa: 'scalar' });
+  });
+
+  test('LEAKY_RELU_ISA=bogus: one warning, then the best kernel set, and it works', () => {
+    const { report, stderr } = runChild(cjsChild(requireRoot), { env: { LEAKY_RELU_ISA: 'bogus' } });
+    expect(report, stderr).toMatchObject({ ok: true, long: true, y: expectedY });
+    expect(report?.info).toMatchObject({ backend: 'native', isa: bestIsa });
+    expect(report?.warnings).toHaveLength(1);
+    expect(stderr).toMatch(/LEAKY_RELU_BAD_ISA|names no kernel set/);
+  });
+
+  test('native binding unavailable: the JS fallback, with exactly one warning that says what to do', () => {
+    // Loaded twice and called several times: still one warning.
+    const load = `(require(${JSON.stringify(root)}), ${requireRoot})`;
+    const { report, stderr } = runChild(cjsChild(load), { preload: breakNativeBinding });
+    expect(report, stderr).toMatchObject({ ok: true, long: true, y: expectedY });
+    expect(report?.info).toMatchObject({ backend: 'js', isa: 'js', version });
+    expect(report?.warnings).toHaveLength(1);
+    const [warning] = report?.warnings ?? [];
+    expect(warning.message).toContain(process.platform);
+    expect(warning.message).toContain(process.arch);
+    expect(warning.message).toContain('npm rebuild');
+    expect(stderr.match(/could not be loaded/g) ?? []).toHaveLength(1);
+  });
+
+  test('native binding unavailable with LEAKY_RELU_BACKEND=native: an error, not a fallback', () => {
+    const { report, stderr } = runChild(cjsChild(requireRoot), {
+      preload: breakNativeBinding,
+      env: { LEAKY_RELU_BACKEND: 'native' },
+    });
+    expect(report, stderr).toMatchObject({ ok: false, warnings: [] });
+    expect(report?.info).toBeUndefined();
+    expect(report?.message).toContain('could not be loaded');
+    expect(report?.message).toContain('npm rebuild');
+  });
+
+  test('LEAKY_RELU_BACKEND=native with the binding there: native, quietly', () => {
+    const { report, stderr } = runChild(cjsChild(requireRoot), { env: { LEAKY_RELU_BACKEND: 'native' } });
+    expect(report, stderr).toMatchObject({ ok: true, long: true, warnings: [] });
+    expect(report?.info?.backend).toBe('native');
+  });
+});
