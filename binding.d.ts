@@ -22,6 +22,8 @@ export interface Binding {
   submitBackward(dys: FloatArray[], xs: FloatArray[], outs: FloatArray[], alpha: number, done: JobCallback): number;
   /** Skip the chunks of job `id` not yet started; ignored for finished jobs. */
   cancel(id: number): void;
+  /** The address of the array's first element (to compare memory across buffer objects). */
+  addressOf(array: FloatArray): number;
   /** The threadpool size jobs spread over (UV_THREADPOOL_SIZE, default 4). */
   threads(): number;
 }

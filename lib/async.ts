@@ -4,7 +4,7 @@
 import { backend } from './dispatch';
 import { abortError, detachedWhileInUse } from './errors';
 import * as js from './fallback';
-import { register } from './in-flight';
+import { locateByAddress, register } from './in-flight';
 import type { FloatArray } from './validate';
 
 /** One array's worth of work; `dy` is set for the gradient. */
@@ -21,6 +21,11 @@ export interface Task {
  */
 const JS_SLICE = 65536;
 
+if (backend.binding !== null) {
+  const binding = backend.binding;
+  locateByAddress((view) => binding.addressOf(view));
+}
+
 export function runAsync(tasks: Task[], alpha: number, backward: boolean, signal?: AbortSignal): Promise<void> {
   if (signal?.aborted) return Promise.reject(abortError(signal.reason));
   const views: FloatArray[] = [];
@@ -30,11 +35,13 @@ export function runAsync(tasks: Task[], alpha: number, backward: boolean, signal
     if (t.dy !== undefined && t.dy !== t.out) views.push(t.dy);
   }
   const { waitFor, release } = register(views);
+  // Taken now: a buffer detached before the work starts shows as a shorter array then.
+  const lengths = tasks.map((t) => t.x.length);
   const start = (): Promise<void> => {
     if (signal?.aborted) return Promise.reject(abortError(signal.reason));
     return backend.binding !== null
       ? runNative(tasks, alpha, backward, signal)
-      : runJs(tasks, alpha, backward, signal);
+      : runJs(tasks, lengths, alpha, backward, signal);
   };
   const run = waitFor.length === 0 ? start() : Promise.all(waitFor.map((j) => j.settled)).then(start);
   return run.finally(release);
@@ -62,27 +69,39 @@ function runNative(tasks: Task[], alpha: number, backward: boolean, signal?: Abo
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-async function runJs(tasks: Task[], alpha: number, backward: boolean, signal?: AbortSignal): Promise<void> {
+async function runJs(
+  tasks: Task[],
+  lengths: number[],
+  alpha: number,
+  backward: boolean,
+  signal?: AbortSignal,
+): Promise<void> {
   const a32 = Math.fround(alpha);
+  const intact = (k: number): boolean => {
+    const t = tasks[k], n = lengths[k];
+    return t.x.length === n && t.out.length === n && (t.dy === undefined || t.dy.length === n);
+  };
   let budget = JS_SLICE;
   await nextTurn();
-  for (const t of tasks) {
-    const n = t.x.length;
-    for (let begin = 0; begin < n; ) {
+  for (let k = 0; k < tasks.length; k++) {
+    const t = tasks[k];
+    const n = lengths[k];
+    // A detached array is skipped, the others done, and the call rejected at the end,
+    // as on the native side.
+    for (let begin = 0; begin < n && intact(k); ) {
       if (budget <= 0) {
         await nextTurn();
         budget = JS_SLICE;
+        continue;
       }
       if (signal?.aborted) throw abortError(signal.reason);
-      if (t.x.length !== n || t.out.length !== n || (t.dy !== undefined && t.dy.length !== n)) {
-        throw detachedWhileInUse();
-      }
       const end = Math.min(n, begin + budget);
       runSlice(t, begin, end, t.x instanceof Float32Array ? a32 : alpha, backward);
       budget -= end - begin;
       begin = end;
     }
   }
+  for (let k = 0; k < tasks.length; k++) if (!intact(k)) throw detachedWhileInUse();
 }
 
 function runSlice(t: Task, begin: number, end: number, alpha: number, backward: boolean): void {

@@ -2,8 +2,8 @@
 import { runAsync } from './async';
 import { backend } from './dispatch';
 import * as dispatch from './dispatch';
-import { assertNotInUse } from './in-flight';
-import { checkBackward, checkBatch, checkForward } from './validate';
+import { assertNotInUse, noneInFlight } from './in-flight';
+import { DEFAULT_ALPHA, checkBackward, checkBatch, checkForward } from './validate';
 import type { DType, FloatArray } from './validate';
 
 export type { DType, FloatArray };
@@ -47,6 +47,23 @@ const { version } = require('../package.json') as { version: string };
 export function leakyRelu<T extends FloatArray>(x: T, opts?: number | Options): T;
 export function leakyRelu(x: ArrayBufferLike, opts?: number | Options): FloatArray;
 export function leakyRelu(x: FloatArray | ArrayBufferLike, opts?: number | Options): FloatArray {
+  // The common call, a typed array in place with alpha a number or the default, is
+  // checked here without building option objects: at 16 elements the general checks
+  // cost as much as the transform. Anything else (empty or detached arrays included)
+  // takes the general path, which gives the errors.
+  if ((opts === undefined || typeof opts === 'number') && noneInFlight()) {
+    const alpha = opts === undefined ? DEFAULT_ALPHA : opts;
+    if (x instanceof Float32Array) {
+      const rounded = Math.fround(alpha);
+      if (x.length !== 0 && rounded - rounded === 0) {
+        dispatch.forward(x, x, alpha);
+        return x;
+      }
+    } else if (x instanceof Float64Array && x.length !== 0 && alpha - alpha === 0) {
+      dispatch.forward(x, x, alpha);
+      return x;
+    }
+  }
   const call = checkForward(x, opts);
   assertNotInUse(call.x, 'x');
   if (call.out !== call.x) assertNotInUse(call.out, 'out');
