@@ -1,9 +1,14 @@
 // Timing helpers shared by the benchmark's processes.
 'use strict';
 
-/** Distinct arrays enough that a branch predictor cannot learn their signs. */
+/**
+ * Distinct arrays enough that a branch predictor cannot learn their signs (256Ki
+ * random signs, far beyond what one holds), few enough that a pool of small arrays
+ * stays in cache as a user's working set would: a 16Mi-element pool made every size
+ * memory-bound and measured DRAM, not the code.
+ */
 function poolSize(n) {
-  return Math.max(2, Math.min(4096, Math.ceil((1 << 22) / n)));
+  return Math.max(2, Math.min(4096, Math.ceil((1 << 18) / n)));
 }
 
 function randomArray(Type, n) {
