@@ -263,8 +263,10 @@ napi_value Backward(napi_env env, napi_callback_info info) {
 
 // How much memory one lane takes at a time. Large enough that taking a chunk (one
 // atomic increment) and the lane round trips vanish against the kernel, small enough
-// that a 16Mi-element array gives every thread many chunks to balance over.
-constexpr std::size_t kChunkBytes = 256 * 1024;
+// that a 16Mi-element array gives every thread many chunks to balance over. Measured
+// on 2 cores, 16Mi elements, 4 threadpool threads, async / sync time (f32, f64):
+// 64 KiB 0.76, 0.72; 256 KiB 0.73, 0.62; 1 MiB 0.59, 0.63; 4 MiB 0.64, 0.67.
+constexpr std::size_t kChunkBytes = 1024 * 1024;
 
 // libuv reads UV_THREADPOOL_SIZE once, at the first use of its pool (default 4, at
 // most 1024); a job spreads over that many lanes at most.

@@ -4,6 +4,9 @@
 // alpha * x; a masked multiply writes only those, so positive lanes keep x untouched.
 // Tails use a (1 << r) - 1 mask on load and store: masked-off lanes are never
 // touched in memory (no fault, no write), which a shared buffer requires.
+// One vector per iteration, load-compute-store: a 4x unrolled loop (four loads, then
+// four stores) ran 15-20% slower than a plain streaming loop once the data left L2
+// (1Mi float32: 0.188 vs 0.157 ns/element), and no faster in cache.
 #include <immintrin.h>
 
 #include <cstdint>
@@ -31,16 +34,6 @@ KERNEL_CODE inline __m512d Select64(__m512d x, __m512d v, __m512d alpha) {
 KERNEL_CODE void ForwardF32Avx512(const float* x, float* y, std::size_t n, float alpha) {
   const __m512 a = _mm512_set1_ps(alpha);
   std::size_t i = 0;
-  for (; i + 64 <= n; i += 64) {
-    const __m512 v0 = _mm512_loadu_ps(x + i);
-    const __m512 v1 = _mm512_loadu_ps(x + i + 16);
-    const __m512 v2 = _mm512_loadu_ps(x + i + 32);
-    const __m512 v3 = _mm512_loadu_ps(x + i + 48);
-    _mm512_storeu_ps(y + i, Select32(v0, v0, a));
-    _mm512_storeu_ps(y + i + 16, Select32(v1, v1, a));
-    _mm512_storeu_ps(y + i + 32, Select32(v2, v2, a));
-    _mm512_storeu_ps(y + i + 48, Select32(v3, v3, a));
-  }
   for (; i + 16 <= n; i += 16) {
     const __m512 v = _mm512_loadu_ps(x + i);
     _mm512_storeu_ps(y + i, Select32(v, v, a));
@@ -55,16 +48,6 @@ KERNEL_CODE void ForwardF32Avx512(const float* x, float* y, std::size_t n, float
 KERNEL_CODE void ForwardF64Avx512(const double* x, double* y, std::size_t n, double alpha) {
   const __m512d a = _mm512_set1_pd(alpha);
   std::size_t i = 0;
-  for (; i + 32 <= n; i += 32) {
-    const __m512d v0 = _mm512_loadu_pd(x + i);
-    const __m512d v1 = _mm512_loadu_pd(x + i + 8);
-    const __m512d v2 = _mm512_loadu_pd(x + i + 16);
-    const __m512d v3 = _mm512_loadu_pd(x + i + 24);
-    _mm512_storeu_pd(y + i, Select64(v0, v0, a));
-    _mm512_storeu_pd(y + i + 8, Select64(v1, v1, a));
-    _mm512_storeu_pd(y + i + 16, Select64(v2, v2, a));
-    _mm512_storeu_pd(y + i + 24, Select64(v3, v3, a));
-  }
   for (; i + 8 <= n; i += 8) {
     const __m512d v = _mm512_loadu_pd(x + i);
     _mm512_storeu_pd(y + i, Select64(v, v, a));
@@ -79,14 +62,6 @@ KERNEL_CODE void ForwardF64Avx512(const double* x, double* y, std::size_t n, dou
 KERNEL_CODE void BackwardF32Avx512(const float* dy, const float* x, float* dx, std::size_t n, float alpha) {
   const __m512 a = _mm512_set1_ps(alpha);
   std::size_t i = 0;
-  for (; i + 32 <= n; i += 32) {
-    const __m512 g0 = _mm512_loadu_ps(dy + i);
-    const __m512 g1 = _mm512_loadu_ps(dy + i + 16);
-    const __m512 x0 = _mm512_loadu_ps(x + i);
-    const __m512 x1 = _mm512_loadu_ps(x + i + 16);
-    _mm512_storeu_ps(dx + i, Select32(x0, g0, a));
-    _mm512_storeu_ps(dx + i + 16, Select32(x1, g1, a));
-  }
   for (; i + 16 <= n; i += 16) {
     const __m512 g = _mm512_loadu_ps(dy + i);
     const __m512 v = _mm512_loadu_ps(x + i);
@@ -103,14 +78,6 @@ KERNEL_CODE void BackwardF32Avx512(const float* dy, const float* x, float* dx, s
 KERNEL_CODE void BackwardF64Avx512(const double* dy, const double* x, double* dx, std::size_t n, double alpha) {
   const __m512d a = _mm512_set1_pd(alpha);
   std::size_t i = 0;
-  for (; i + 16 <= n; i += 16) {
-    const __m512d g0 = _mm512_loadu_pd(dy + i);
-    const __m512d g1 = _mm512_loadu_pd(dy + i + 8);
-    const __m512d x0 = _mm512_loadu_pd(x + i);
-    const __m512d x1 = _mm512_loadu_pd(x + i + 8);
-    _mm512_storeu_pd(dx + i, Select64(x0, g0, a));
-    _mm512_storeu_pd(dx + i + 8, Select64(x1, g1, a));
-  }
   for (; i + 8 <= n; i += 8) {
     const __m512d g = _mm512_loadu_pd(dy + i);
     const __m512d v = _mm512_loadu_pd(x + i);
