@@ -43,32 +43,47 @@ function median(values) {
   return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
+// Untimed passes first, so that every implementation is measured in V8's optimizing
+// tier (the first few thousand calls run in the baseline tiers), and a full GC, when
+// exposed (npm run bench passes --expose-gc), so that garbage of an earlier
+// measurement is not collected during this one.
+// 50,000 calls, or at most 16Mi elements' worth (at least 2 passes).
+const warmupPasses = (pool) =>
+  Math.max(2, Math.min(Math.ceil(50000 / pool.arrays.length), Math.floor((1 << 24) / (pool.arrays.length * pool.n))));
+const settle = () => globalThis.gc?.();
+
 /** ns per element of `op` over the pool, median of `rounds` passes on fresh data. */
 function timeSync(pool, op, rounds) {
   const runs = [];
-  for (let r = 0; r < rounds; r++) {
+  settle();
+  for (let r = -warmupPasses(pool); r < rounds; r++) {
     pool.refresh();
     const t0 = process.hrtime.bigint();
     for (const a of pool.arrays) op(a);
-    runs.push(Number(process.hrtime.bigint() - t0) / (pool.arrays.length * pool.n));
+    if (r >= 0) runs.push(Number(process.hrtime.bigint() - t0) / (pool.arrays.length * pool.n));
   }
   return median(runs);
 }
 
 async function timeAsync(pool, op, rounds) {
   const runs = [];
-  for (let r = 0; r < rounds; r++) {
+  settle();
+  for (let r = -1; r < rounds; r++) {
     pool.refresh();
     const t0 = process.hrtime.bigint();
     for (const a of pool.arrays) await op(a);
-    runs.push(Number(process.hrtime.bigint() - t0) / (pool.arrays.length * pool.n));
+    if (r >= 0) runs.push(Number(process.hrtime.bigint() - t0) / (pool.arrays.length * pool.n));
   }
   return median(runs);
 }
 
 function timeCopy(pool, rounds) {
   const runs = [];
-  for (let r = 0; r < rounds; r++) runs.push(pool.refresh());
+  settle();
+  for (let r = -3; r < rounds; r++) {
+    const ns = pool.refresh();
+    if (r >= 0) runs.push(ns);
+  }
   return median(runs);
 }
 

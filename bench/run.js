@@ -77,7 +77,7 @@ async function main() {
   // libuv sizes its pool once per process: one child per thread count.
   for (const threads of [1, 2]) {
     tell(`async with ${threads} threadpool thread(s)`);
-    const out = execFileSync(process.execPath, [path.join(__dirname, 'async-child.js'), JSON.stringify(SIZES)], {
+    const out = execFileSync(process.execPath, ['--expose-gc', path.join(__dirname, 'async-child.js'), JSON.stringify(SIZES)], {
       env: { ...process.env, UV_THREADPOOL_SIZE: String(threads) },
       encoding: 'utf8',
       maxBuffer: 1 << 20,
