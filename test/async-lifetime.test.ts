@@ -462,9 +462,10 @@ const errors = [];
   });
 });
 
-// ---- Memory over thousands of calls.
+// ---- Memory over thousands of calls. Not under the sanitizer run: AddressSanitizer
+// holds freed memory in quarantine (256 MB by default), so RSS grows there by design.
 
-test.runIf(heavyProject)('RSS stays bounded over 20,000 async calls and 200 batches (checked after gc each round)', async () => {
+test.runIf(heavyProject && !process.env.LEAKY_RELU_SANITIZED)('RSS stays bounded over 20,000 async calls and 200 batches (checked after gc each round)', async () => {
   const script = `${CHILD_PRELUDE}
 (async () => {
   const rss = [];
