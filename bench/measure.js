@@ -65,6 +65,33 @@ function timeSync(pool, op, rounds) {
   return median(runs);
 }
 
+/**
+ * Several implementations on one pool, their passes interleaved round by round, so
+ * that a slow moment of the machine (another process, a frequency change) falls on
+ * all of them alike rather than on whichever ran then. Returns ns per element for
+ * each name, the median of `rounds` passes; `copy` is the refresh itself.
+ */
+function timeInterleaved(pool, ops, rounds) {
+  const runs = Object.fromEntries([['copy', []], ...Object.keys(ops).map((name) => [name, []])]);
+  settle();
+  const passes = warmupPasses(pool);
+  for (const op of Object.values(ops)) {
+    for (let r = 0; r < passes; r++) {
+      pool.refresh();
+      for (const a of pool.arrays) op(a);
+    }
+  }
+  for (let r = 0; r < rounds; r++) {
+    for (const [name, op] of Object.entries(ops)) {
+      runs.copy.push(pool.refresh());
+      const t0 = process.hrtime.bigint();
+      for (const a of pool.arrays) op(a);
+      runs[name].push(Number(process.hrtime.bigint() - t0) / (pool.arrays.length * pool.n));
+    }
+  }
+  return Object.fromEntries(Object.entries(runs).map(([name, values]) => [name, median(values)]));
+}
+
 async function timeAsync(pool, op, rounds) {
   const runs = [];
   settle();
@@ -91,4 +118,4 @@ function roundsFor(n) {
   return n >= 1 << 24 ? 5 : 7;
 }
 
-module.exports = { makePool, median, timeSync, timeAsync, timeCopy, roundsFor, randomArray };
+module.exports = { makePool, median, timeSync, timeInterleaved, timeAsync, timeCopy, roundsFor, randomArray };

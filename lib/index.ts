@@ -48,20 +48,15 @@ export function leakyRelu<T extends FloatArray>(x: T, opts?: number | Options): 
 export function leakyRelu(x: ArrayBufferLike, opts?: number | Options): FloatArray;
 export function leakyRelu(x: FloatArray | ArrayBufferLike, opts?: number | Options): FloatArray {
   // The common call, a typed array in place with alpha a number or the default, is
-  // checked here without building option objects: at 16 elements the general checks
-  // cost as much as the transform. Anything else (empty or detached arrays included)
-  // takes the general path, which gives the errors.
+  // checked on a fast path without building option objects: at 16 elements the
+  // general checks cost as much as the transform. Whatever it declines (empty or
+  // detached arrays, alpha out of range) takes the general path, which gives the errors.
   if ((opts === undefined || typeof opts === 'number') && noneInFlight()) {
     const alpha = opts === undefined ? DEFAULT_ALPHA : opts;
     if (x instanceof Float32Array) {
-      const rounded = Math.fround(alpha);
-      if (x.length !== 0 && rounded - rounded === 0) {
-        dispatch.forward(x, x, alpha);
-        return x;
-      }
-    } else if (x instanceof Float64Array && x.length !== 0 && alpha - alpha === 0) {
-      dispatch.forward(x, x, alpha);
-      return x;
+      if (dispatch.forwardInPlaceF32(x, alpha)) return x;
+    } else if (x instanceof Float64Array) {
+      if (dispatch.forwardInPlaceF64(x, alpha)) return x;
     }
   }
   const call = checkForward(x, opts);
