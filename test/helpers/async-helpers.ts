@@ -5,6 +5,8 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { info } from '../../lib/index';
+import { firstBitDifference } from './bits';
+import { seededRandom } from './random';
 import type { FloatArray } from './reference';
 
 export type { FloatArray };
@@ -25,17 +27,8 @@ export const heavyNative = isNative && (isaCap === 'avx512' || (isaCap === undef
 export const heavyJs = !isNative && backendSwitch === 'js';
 export const heavyProject = heavyNative || heavyJs;
 
-/** mulberry32, so a failure reproduces on every run. Returns [0, 1). */
-export function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The suites' one seeded generator (mulberry32), so a failure reproduces on every run. */
+export const seeded = seededRandom;
 
 /**
  * Values of both signs, both zeros, NaN, infinities, subnormals and ordinary
@@ -65,32 +58,8 @@ export function copyOf<T extends FloatArray>(a: T): T {
   return a.slice() as T;
 }
 
-function bitsOf(a: FloatArray): Uint32Array | BigUint64Array {
-  return a instanceof Float32Array
-    ? new Uint32Array(a.buffer, a.byteOffset, a.length)
-    : new BigUint64Array(a.buffer, a.byteOffset, a.length);
-}
-
-function show(a: FloatArray, i: number): string {
-  const v = a[i];
-  return `${Object.is(v, -0) ? '-0' : String(v)} (0x${bitsOf(a)[i].toString(16)})`;
-}
-
 /** null when `actual` has `expected`'s bits (any NaN equals any NaN), else the first difference. */
-export function bitDifference(actual: FloatArray, expected: FloatArray): string | null {
-  if (actual.constructor !== expected.constructor) {
-    return `element types differ: ${actual.constructor.name} vs ${expected.constructor.name}`;
-  }
-  if (actual.length !== expected.length) return `lengths differ: ${actual.length} vs ${expected.length}`;
-  const a = bitsOf(actual);
-  const e = bitsOf(expected);
-  for (let i = 0; i < a.length; i++) {
-    if (a[i] !== e[i] && !(Number.isNaN(actual[i]) && Number.isNaN(expected[i]))) {
-      return `index ${i}: got ${show(actual, i)}, expected ${show(expected, i)}`;
-    }
-  }
-  return null;
-}
+export const bitDifference = firstBitDifference;
 
 /** null when every byte of `bytes` equals `before`'s, else where the first change is. */
 export function byteChange(before: Uint8Array, now: Uint8Array): string | null {
