@@ -56,6 +56,12 @@ function chooseIsa(binding: Binding): Isa {
 export function resolveBackend(): Backend {
   const wanted = process.env.LEAKY_RELU_BACKEND;
   if (wanted === 'js') return { binding: null, isa: 'js' };
+  if (wanted !== undefined && wanted !== '' && wanted !== 'native') {
+    process.emitWarning(`LEAKY_RELU_BACKEND=${wanted} is neither js nor native; ignored`, {
+      type: 'LeakyReluWarning',
+      code: 'LEAKY_RELU_BAD_BACKEND',
+    });
+  }
   let binding: Binding;
   try {
     binding = loadBinding();

@@ -150,6 +150,14 @@ describe.runIf(thisProject)('entry points and load-time switches (child processe
     expect(stderr).toMatch(/LEAKY_RELU_BAD_ISA|names no kernel set/);
   });
 
+  test('LEAKY_RELU_BACKEND=bogus: one warning, then the usual choice (native here), and it works', () => {
+    const { report, stderr } = runChild(cjsChild(requireRoot), { env: { LEAKY_RELU_BACKEND: 'bogus' } });
+    expect(report, stderr).toMatchObject({ ok: true, long: true, y: expectedY });
+    expect(report?.info).toMatchObject({ backend: 'native', isa: bestIsa });
+    expect(report?.warnings).toHaveLength(1);
+    expect(report?.warnings[0]?.code).toBe('LEAKY_RELU_BAD_BACKEND');
+  });
+
   test('native binding unavailable: the JS fallback, with exactly one warning that says what to do', () => {
     // Loaded twice and called several times: still one warning.
     const load = `(require(${JSON.stringify(root)}), ${requireRoot})`;
