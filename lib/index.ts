@@ -1,6 +1,5 @@
 // The public API. Everything else in lib/ is internal.
 import { runAsync } from './async';
-import { backend } from './dispatch';
 import * as dispatch from './dispatch';
 import { assertNotInUse, noneInFlight } from './in-flight';
 import { DEFAULT_ALPHA, checkBackward, checkBatch, checkForward } from './validate';
@@ -153,9 +152,9 @@ export function leakyReluBatch(
 /** Which backend and kernel set run, the package version, and the async thread count. */
 export function info(): Info {
   return {
-    backend: backend.binding === null ? 'js' : 'native',
-    isa: backend.isa,
+    backend: dispatch.backend.binding === null ? 'js' : 'native',
+    isa: dispatch.backend.isa,
     version,
-    threads: backend.binding === null ? 1 : backend.binding.threads(),
+    threads: dispatch.backend.binding === null ? 1 : dispatch.backend.binding.threads(),
   };
 }

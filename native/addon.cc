@@ -271,9 +271,13 @@ constexpr std::size_t kChunkBytes = 1024 * 1024;
 // libuv reads UV_THREADPOOL_SIZE once, at the first use of its pool (default 4, at
 // most 1024); a job spreads over that many lanes at most.
 unsigned ThreadpoolSize() {
-  const char* value = std::getenv("UV_THREADPOOL_SIZE");
-  const long n = value != nullptr ? std::strtol(value, nullptr, 10) : 0;
-  return n > 0 ? static_cast<unsigned>(std::min(n, 1024L)) : 4u;
+  // Read once, as libuv does: a later change of the variable does not resize the pool.
+  static const unsigned size = [] {
+    const char* value = std::getenv("UV_THREADPOOL_SIZE");
+    const long n = value != nullptr ? std::strtol(value, nullptr, 10) : 0;
+    return n > 0 ? static_cast<unsigned>(std::min(n, 1024L)) : 4u;
+  }();
+  return size;
 }
 
 struct Lane {

@@ -3,6 +3,7 @@
 // same bytes with TypedArray.prototype.set (the memory system's pace).
 'use strict';
 const { leakyRelu, leakyReluBackward, info } = require('..');
+const { makePool, timeInterleaved } = require('../bench/measure');
 
 const about = info();
 console.log(`leaky-relu ${about.version}: backend ${about.backend}, kernels ${about.isa}, ${about.threads} threadpool threads\n`);
@@ -12,43 +13,20 @@ console.log('leakyRelu(Float32Array [-1, 2, -3, 4])         ->', Array.from(leak
 const g = leakyReluBackward(new Float64Array([1, 1, 1, 1]), new Float64Array([-1, 2, 0, 4]), 0.1);
 console.log('leakyReluBackward(dy = 1s, x = [-1, 2, 0, 4], 0.1) ->', Array.from(g), '\n');
 
-function naiveLoop(a, alpha) {
+function naiveLoop(a) {
   for (let i = 0; i < a.length; i++) {
     const v = a[i];
-    a[i] = v > 0 ? v : v * alpha;
+    a[i] = v > 0 ? v : v * 0.2;
   }
 }
 
-// Enough distinct random arrays that the branch predictor cannot learn their signs
-// (it can learn a few thousand); alpha alternates 0.5 / 2, exact powers of two, so
-// repeated in-place runs neither drift nor sink into subnormals.
-function pool(Type, n) {
-  const count = Math.max(2, Math.min(4096, Math.ceil((1 << 22) / n)));
-  return Array.from({ length: count }, () => Type.from({ length: n }, () => Math.random() * 2 - 1));
-}
-
-function nsPerElement(arrays, run) {
-  const n = arrays[0].length;
-  const calls = Math.max(8, Math.ceil((1 << 23) / n));
-  const runs = [];
-  for (let r = 0; r < 5; r++) {
-    const t0 = process.hrtime.bigint();
-    for (let i = 0; i < calls; i++) run(arrays[i % arrays.length], (i & 1) === 0 ? 0.5 : 2, i);
-    runs.push(Number(process.hrtime.bigint() - t0) / (calls * n));
-  }
-  return runs.sort((a, b) => a - b)[2];
-}
-
+// The benchmark's harness (bench/measure.js): fresh random signs for every call,
+// implementations interleaved round by round; the copy limit is the refresh itself.
 const rows = [];
 for (const Type of [Float32Array, Float64Array]) {
   for (const n of [1024, 65536, 1 << 20]) {
-    const arrays = pool(Type, n);
-    // Copies between arrays of the pool: as cold as the data the others transform,
-    // and the pool keeps its random signs.
-    const copy = nsPerElement(arrays, (a, _alpha, i) => a.set(arrays[(i + 1) % arrays.length]));
-    const naive = nsPerElement(arrays, naiveLoop);
-    const ours = nsPerElement(arrays, (a, alpha) => leakyRelu(a, alpha));
-    rows.push({ Type, n, copy, naive, ours });
+    const t = timeInterleaved(makePool(Type, n), { ours: (a) => leakyRelu(a), naive: naiveLoop }, 5);
+    rows.push({ Type, n, copy: t.copy, naive: t.naive, ours: t.ours });
   }
 }
 
