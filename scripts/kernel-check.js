@@ -1,8 +1,8 @@
 // A self-contained check of the native kernels for machines where vitest is too slow
 // or absent (qemu-emulated CPUs, the arm64 Node under qemu-aarch64). It calls the raw
 // binding the package would load (so LEAKY_RELU_ISA and LEAKY_RELU_NATIVE_PATH apply)
-// and compares it bit for bit with a plain reference: every length 0..300 at element
-// offsets 0..3 with guard elements around the view, special values, both dtypes,
+// and compares it bit for bit with a plain reference: every length 0..300 at every
+// position in a 64-byte line, with guard elements around the view, special values, both dtypes,
 // forward (in place and into out) and backward. Prints info as JSON, then
 // "N passed, N failed". Exits non-zero on any failure. Needs dist/ (npm run build:ts).
 'use strict';
@@ -45,12 +45,18 @@ function random() {
   return seed / 4294967296;
 }
 
-// A view of n elements at element offset `off`, with GUARD sentinels on both sides.
-function guarded(Type, n, off, fill) {
-  const whole = new Type(n + off + 2 * GUARD).fill(SENTINEL);
-  const view = whole.subarray(off + GUARD, off + GUARD + n);
+// A view of n elements starting `pos` elements past a 64-byte boundary, with GUARD
+// sentinels on both sides. The SIMD kernels peel the elements before the output's
+// first boundary, so every head length (and every misalignment between the arrays of
+// one call) is reached on purpose, not by where malloc happened to put the buffer.
+function guarded(Type, n, pos, fill) {
+  const perLine = 64 / Type.BYTES_PER_ELEMENT;
+  const whole = new Type(n + 2 * GUARD + perLine).fill(SENTINEL);
+  const misalignment = (binding.addressOf(whole) % 64) / Type.BYTES_PER_ELEMENT;
+  const start = (((pos - misalignment - GUARD) % perLine) + perLine) % perLine + GUARD;
+  const view = whole.subarray(start, start + n);
   for (let i = 0; i < n; i++) view[i] = fill(i);
-  return { whole, view, guardsIntact: () => whole.every((v, i) => (i >= off + GUARD && i < off + GUARD + n) || v === SENTINEL) };
+  return { whole, view, guardsIntact: () => whole.every((v, i) => (i >= start && i < start + n) || v === SENTINEL) };
 }
 
 let passed = 0, failed = 0;
@@ -65,19 +71,20 @@ function check(ok, what) {
 for (const Type of [Float32Array, Float64Array]) {
   for (const alpha of [0.2, -0.3, 3, 0]) {
     for (let n = 0; n <= 300; n++) {
-      const off = n % 4;
+      // Positions in the line: n sweeps them all for each array, each array differently.
+      const pos = n % 16;
       const value = (i) => (random() < 0.25 ? specials[(i * 7 + n) % specials.length] : (random() - 0.5) * 8);
-      const x = guarded(Type, n, off, value);
-      const dy = guarded(Type, n, (off + 1) % 4, () => (random() - 0.5) * 8);
+      const x = guarded(Type, n, pos, value);
+      const dy = guarded(Type, n, pos + 1, () => (random() - 0.5) * 8);
       const x0 = Type.from(x.view);
       const dy0 = Type.from(dy.view);
-      const tag = `${Type.name} alpha=${alpha} n=${n} off=${off}`;
+      const tag = `${Type.name} alpha=${alpha} n=${n} pos=${pos}`;
 
-      const out = guarded(Type, n, (off + 2) % 4, () => 0);
+      const out = guarded(Type, n, pos * 3, () => 0);
       binding.forward(x.view, alpha, out.view);
       check(sameBits(out.view, reference(Type, x0, null, alpha)) && sameBits(x.view, x0) && out.guardsIntact(), `forward into out ${tag}`);
 
-      const dx = guarded(Type, n, (off + 3) % 4, () => 0);
+      const dx = guarded(Type, n, pos * 5 + 2, () => 0);
       binding.backward(dy.view, x.view, alpha, dx.view);
       check(sameBits(dx.view, reference(Type, x0, dy0, alpha)) && dx.guardsIntact(), `backward into out ${tag}`);
 

@@ -1,4 +1,4 @@
-// Runs scripts/kernel-check.js on an emulated CPU and reads its closing lines.
+// Runs scripts/kernel-check.js, here or on an emulated CPU, and reads its closing lines.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
@@ -30,6 +30,16 @@ function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
     if (!(name in extra)) delete env[name];
   }
   return env;
+}
+
+/** kernel-check on this machine, in this process's environment (its ISA cap, its binary). */
+export function kernelCheckHere(): KernelCheck {
+  const stdout = execFileSync(process.execPath, [path.join(root, 'scripts/kernel-check.js')], {
+    cwd: root,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return parse(stdout);
 }
 
 /** kernel-check under qemu's x86-64 CPU model `cpu`, with this machine's node. */
