@@ -14,6 +14,8 @@ function lineChart(panels, { yLabel }) {
   const W = 560, H = 380, left = 64, right = 16, top = 36, bottom = 48;
   const names = [...new Set(panels.flatMap((p) => p.series.map((s) => s.name)))];
   const color = (name) => palette[names.indexOf(name) % palette.length];
+  // Past the palette's twelve colours the lines are dashed, so that no two look alike.
+  const dash = (name) => (names.indexOf(name) >= palette.length ? ' stroke-dasharray="7 4"' : '');
   const legendH = 18 * Math.ceil(names.length / 3) + 12;
   const width = W * panels.length, height = H + legendH;
   const out = [`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="11">`,
@@ -40,12 +42,12 @@ function lineChart(panels, { yLabel }) {
       `<text transform="translate(${x0 + 16},${(top + H - bottom) / 2}) rotate(-90)" text-anchor="middle">${escape(yLabel)}</text>`);
     for (const s of panel.series) {
       const pts = s.points.filter((p) => p.value > 0).map((p) => `${px(p.n).toFixed(1)},${py(p.value).toFixed(1)}`);
-      out.push(`<polyline fill="none" stroke="${color(s.name)}" stroke-width="2" points="${pts.join(' ')}"/>`);
+      out.push(`<polyline fill="none" stroke="${color(s.name)}"${dash(s.name)} stroke-width="2" points="${pts.join(' ')}"/>`);
     }
   });
   names.forEach((name, i) => {
     const x = 20 + (i % 3) * (width / 3), y = H + 10 + 18 * Math.floor(i / 3);
-    out.push(`<line x1="${x}" x2="${x + 22}" y1="${y}" y2="${y}" stroke="${color(name)}" stroke-width="3"/>`,
+    out.push(`<line x1="${x}" x2="${x + 22}" y1="${y}" y2="${y}" stroke="${color(name)}"${dash(name)} stroke-width="3"/>`,
       `<text x="${x + 28}" y="${y + 4}">${escape(name)}</text>`);
   });
   out.push('</svg>');

@@ -2,13 +2,19 @@
 'use strict';
 
 /**
- * Distinct arrays enough that a branch predictor cannot learn their signs (256Ki
- * random signs, far beyond what one holds), few enough that a pool of small arrays
- * stays in cache as a user's working set would: a 16Mi-element pool made every size
- * memory-bound and measured DRAM, not the code.
+ * The pool's arrays take 256 KiB, and as much again for their pristine copies: enough
+ * distinct arrays that a branch predictor cannot learn their signs (64Ki random signs a
+ * pass for float32, 32Ki for float64, far beyond what one holds), few enough that a
+ * pass finds its data in L2, as a user's working set of small arrays would be. A pool
+ * of 2^18 elements (with its copies 2 MiB of float32, 4 MiB of float64) overflowed this
+ * machine's 2 MiB L2, so every call up to 64Ki elements read L3: that measured the
+ * cache, not the code, and measured float64 a cache level lower than float32. Large
+ * arrays are what they are: at least two a pool.
  */
-function poolSize(n) {
-  return Math.max(2, Math.min(4096, Math.ceil((1 << 18) / n)));
+const POOL_BYTES = 256 * 1024;
+
+function poolSize(Type, n, bytes) {
+  return Math.max(2, Math.min(4096, Math.ceil(bytes / (n * Type.BYTES_PER_ELEMENT))));
 }
 
 function randomArray(Type, n) {
@@ -23,8 +29,8 @@ function randomArray(Type, n) {
  * already transformed, which would drift towards subnormals) and the refresh itself
  * is the copy limit, `TypedArray.prototype.set` of the same bytes.
  */
-function makePool(Type, n, fill = randomArray) {
-  const count = poolSize(n);
+function makePool(Type, n, fill = randomArray, bytes = POOL_BYTES) {
+  const count = poolSize(Type, n, bytes);
   const pristine = Array.from({ length: count }, () => fill(Type, n));
   const arrays = pristine.map((p) => new Type(p));
   return {
@@ -79,8 +85,12 @@ function timeSync(pool, op, rounds) {
 /**
  * Several implementations on one pool, their passes interleaved round by round, so
  * that a slow moment of the machine (another process, a frequency change) falls on
- * all of them alike rather than on whichever ran then. Returns ns per element for
- * each name, the median of `rounds` passes; `copy` is the refresh itself.
+ * all of them alike rather than on whichever ran then. Each round starts one further
+ * along the list, so that no implementation always follows the same other one: the
+ * first native pass with a multiply after a JS loop's pass ran ~10% slower at 64Ki
+ * elements (AVX2 and AVX-512 kernels alike), and a fixed order charged that to
+ * whichever came next. Returns ns per element for each name, the median of `rounds`
+ * passes; `copy` is the refresh itself.
  */
 function timeInterleaved(pool, ops, rounds) {
   const runs = Object.fromEntries([['copy', []], ...Object.keys(ops).map((name) => [name, []])]);
@@ -93,8 +103,10 @@ function timeInterleaved(pool, ops, rounds) {
       pass(pool.arrays);
     }
   }
+  const order = Object.entries(passes);
   for (let r = 0; r < rounds; r++) {
-    for (const [name, pass] of Object.entries(passes)) {
+    for (let k = 0; k < order.length; k++) {
+      const [name, pass] = order[(r + k) % order.length];
       runs.copy.push(pool.refresh());
       const t0 = process.hrtime.bigint();
       pass(pool.arrays);
@@ -116,18 +128,40 @@ async function timeAsync(pool, op, rounds) {
   return median(runs);
 }
 
-function timeCopy(pool, rounds) {
-  const runs = [];
+/**
+ * A sync and an async implementation in alternate passes over one pool, so that their
+ * ratio is taken under the same conditions: at 16Mi elements both are bound by memory,
+ * whose speed on a shared machine drifts from one second to the next. Returns ns per
+ * element of each, medians of `rounds` passes.
+ */
+async function timeSyncVsAsync(pool, syncOp, asyncOp, rounds) {
+  const runs = { sync: [], async: [] };
+  const pass = passOf(syncOp);
   settle();
-  for (let r = -3; r < rounds; r++) {
-    const ns = pool.refresh();
-    if (r >= 0) runs.push(ns);
+  for (let r = -1; r < rounds; r++) {
+    pool.refresh();
+    let t0 = process.hrtime.bigint();
+    pass(pool.arrays);
+    const sync = Number(process.hrtime.bigint() - t0) / (pool.arrays.length * pool.n);
+    pool.refresh();
+    t0 = process.hrtime.bigint();
+    for (const a of pool.arrays) await asyncOp(a);
+    const async_ = Number(process.hrtime.bigint() - t0) / (pool.arrays.length * pool.n);
+    if (r >= 0) {
+      runs.sync.push(sync);
+      runs.async.push(async_);
+    }
   }
-  return median(runs);
+  return { sync: median(runs.sync), async: median(runs.async) };
 }
 
+/**
+ * Passes to take the median of. Below 1Mi elements a pass takes well under a
+ * millisecond, where one interrupt or a neighbour's burst moves a median of 7 by 10%;
+ * 21 cost little there.
+ */
 function roundsFor(n) {
-  return n >= 1 << 24 ? 5 : 7;
+  return n >= 1 << 24 ? 5 : n >= 1 << 20 ? 7 : 21;
 }
 
-module.exports = { makePool, median, timeSync, timeInterleaved, timeAsync, timeCopy, roundsFor, randomArray };
+module.exports = { makePool, median, timeSync, timeInterleaved, timeAsync, timeSyncVsAsync, roundsFor, randomArray };

@@ -9,9 +9,9 @@ const binding = backend.binding;
 
 /**
  * Below this many elements the JS kernels beat a native call. scripts/crossover.js,
- * Node 20 on AVX-512, in place: a native call costs ~56 ns whatever the size up to
- * 256, the JS kernels ~1.1 ns/element; JS/native time is 0.98 (f32) and 0.87 (f64)
- * at 48 elements, 1.46 and 1.22 at 64.
+ * Node 20 on AVX-512, in place: a native call costs ~65 ns whatever the size up to
+ * 128, the JS kernels ~1.1-1.4 ns/element; JS/native time is 0.99 (f32) and 0.80 (f64)
+ * at 48 elements, 1.37 and 1.11 at 64.
  */
 export const NATIVE_MIN_LENGTH = 56;
 
