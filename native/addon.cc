@@ -266,6 +266,8 @@ napi_value Backward(napi_env env, napi_callback_info info) {
 // that a 16Mi-element array gives every thread many chunks to balance over. Measured
 // on 2 cores, 16Mi elements, 4 threadpool threads, async / sync time (f32, f64):
 // 64 KiB 0.76, 0.72; 256 KiB 0.73, 0.62; 1 MiB 0.59, 0.63; 4 MiB 0.64, 0.67.
+// Again after the kernels' alignment peel, sync and async in alternate passes, medians
+// of three to six runs: 256 KiB 0.64, 0.69; 1 MiB 0.62, 0.58; 4 MiB 0.64, 0.63.
 constexpr std::size_t kChunkBytes = 1024 * 1024;
 
 // libuv reads UV_THREADPOOL_SIZE once, at the first use of its pool (default 4, at
