@@ -16,6 +16,7 @@ import {
 import {
   bitDifference,
   copyOf,
+  dtypes,
   isNative,
   randomData,
   seeded,
@@ -24,11 +25,6 @@ import {
 } from './helpers/async-helpers';
 import type { FloatArray, FloatCtor } from './helpers/async-helpers';
 import { referenceBackward, referenceForward } from './helpers/reference';
-
-const dtypes = [
-  { name: 'float32', Ctor: Float32Array as FloatCtor },
-  { name: 'float64', Ctor: Float64Array as FloatCtor },
-] as const;
 
 const A = -2;
 const B = 0.5;
@@ -39,7 +35,8 @@ function applyForward(y: FloatArray, begin: number, end: number, alpha: number):
   y.set(referenceForward(y.subarray(begin, end) as FloatArray, alpha), begin);
 }
 
-// Lengths around the JS/native cutoff (56) and the native chunk (65536 float32 elements);
+// Lengths around the JS/native cutoff (56) and just past a native chunk (1 MiB: 262144
+// float32, 131072 float64 elements);
 // the small ones repeat more since a race there is a matter of microseconds.
 const REPEATS: [number, number][] = [
   [1, 40],
@@ -47,7 +44,7 @@ const REPEATS: [number, number][] = [
   [55, 40],
   [56, 40],
   [1000, 30],
-  [65539, 6],
+  [262147, 6],
   [300_001, 3],
 ];
 

@@ -11,6 +11,7 @@ import {
   bytesNow,
   callWithoutThrowing,
   copyOf,
+  dtypes,
   describeChild,
   heavyJs,
   heavyNative,
@@ -25,15 +26,18 @@ import {
 import type { FloatArray, FloatCtor } from './helpers/async-helpers';
 import { referenceBackward, referenceForward } from './helpers/reference';
 
-const dtypes = [
-  { name: 'float32', Ctor: Float32Array as FloatCtor },
-  { name: 'float64', Ctor: Float64Array as FloatCtor },
-] as const;
-
-// The native side cuts work into 256 KiB chunks (65536 float32, 32768 float64
-// elements) and gathers small arrays of a batch into one chunk; below 56 elements the
-// sync path takes the JS kernels. These lengths sit on and around each of those edges.
-const LENGTHS = [0, 1, 3, 55, 56, 57, 1000, 32767, 32768, 32769, 65535, 65536, 65537, 3 * 65536 + 5, 4 * 65536 + 3];
+// The native side cuts work into 1 MiB chunks (kChunkBytes in native/addon.cc: 262144
+// float32, 131072 float64 elements) and gathers small arrays of a batch into one chunk;
+// below 56 elements the sync path takes the JS kernels. These lengths sit on and around
+// each of those edges.
+const CHUNK_F64 = 131072;
+const CHUNK_F32 = 262144;
+const LENGTHS = [
+  0, 1, 3, 55, 56, 57, 1000,
+  CHUNK_F64 - 1, CHUNK_F64, CHUNK_F64 + 1,
+  CHUNK_F32 - 1, CHUNK_F32, CHUNK_F32 + 1,
+  2 * CHUNK_F32 + 5, 3 * CHUNK_F32 + 3,
+];
 
 describe('what the promises resolve with', () => {
   test('leakyReluAsync resolves with x itself when in place, and with out itself when given', async () => {

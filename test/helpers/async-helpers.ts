@@ -12,6 +12,12 @@ import type { FloatArray } from './reference';
 export type { FloatArray };
 export type FloatCtor = Float32ArrayConstructor | Float64ArrayConstructor;
 
+/** Both element types, for describe.each. */
+export const dtypes = [
+  { name: 'float32', Ctor: Float32Array as FloatCtor },
+  { name: 'float64', Ctor: Float64Array as FloatCtor },
+] as const;
+
 export const packageRoot = path.resolve(__dirname, '..', '..');
 
 export const isNative = info().backend === 'native';
