@@ -15,7 +15,9 @@ export interface Binding {
    * Queue outs[i] = leakyRelu(xs[i]) on the libuv threadpool (outs[i] is xs[i] for in
    * place). Throws ERR_BUFFER_IN_USE if the memory overlaps an unfinished job. The
    * callback gets an error (ERR_INVALID_STATE: a buffer was detached meanwhile) or
-   * null, and whether the job was cancelled. Returns the job's id.
+   * null, and whether the job was cancelled; an exception it throws is dropped. Every
+   * element of the lists is read before any is checked, and at most 2^20 tasks are
+   * taken. Returns the job's id.
    */
   submitForward(xs: FloatArray[], outs: FloatArray[], alpha: number, done: JobCallback): number;
   /** The same for outs[i] = gradient(dys[i], xs[i]). */
@@ -26,6 +28,10 @@ export interface Binding {
   addressOf(array: FloatArray): number;
   /** The threadpool size jobs spread over (UV_THREADPOOL_SIZE, default 4). */
   threads(): number;
+  /** The bytes one threadpool lane takes at a time: a job's chunk. */
+  chunkBytes(): number;
+  /** Unfinished jobs of this environment, and busy ranges registered process-wide. */
+  stats(): { jobs: number; ranges: number };
 }
 
 type JobCallback = (error: Error | null, cancelled: boolean) => void;

@@ -1,17 +1,24 @@
 // Async execution: on the libuv threadpool through the native binding, or, on the JS
 // backend, in slices on the main thread that yield to the event loop between them.
 // Calls on overlapping memory run one after the other, in call order (in-flight.ts).
+//
+// Every step that can throw runs before the work is submitted, and the call's memory
+// is released on every path (including a throw between admission and submission), so
+// a rejected call has changed nothing and left nothing registered.
 import { backend } from './dispatch';
 import { abortError, detachedWhileInUse } from './errors';
 import * as js from './fallback';
-import { locateByAddress, register } from './in-flight';
-import type { FloatArray } from './validate';
+import { admit, locateByAddress } from './in-flight';
+import { isAborted, lengthOf, offAbort, onAbort, reasonOf } from './intrinsics';
+import { Element } from './kinds';
+import type { FloatArray } from './kinds';
 
 /** One array's worth of work; `dy` is set for the gradient. */
 export interface Task {
   x: FloatArray;
   out: FloatArray;
   dy?: FloatArray;
+  element: Element;
 }
 
 /**
@@ -21,49 +28,60 @@ export interface Task {
  */
 const JS_SLICE = 65536;
 
-if (backend.binding !== null) {
-  const binding = backend.binding;
-  locateByAddress((view) => binding.addressOf(view));
-}
+const binding = backend.binding;
+if (binding !== null) locateByAddress((view) => binding.addressOf(view));
 
 export function runAsync(tasks: Task[], alpha: number, backward: boolean, signal?: AbortSignal): Promise<void> {
-  if (signal?.aborted) return Promise.reject(abortError(signal.reason));
+  if (signal !== undefined && isAborted(signal)) return Promise.reject(abortError(reasonOf(signal)));
   const views: FloatArray[] = [];
   for (const t of tasks) {
     views.push(t.x);
     if (t.out !== t.x) views.push(t.out);
     if (t.dy !== undefined && t.dy !== t.out) views.push(t.dy);
   }
-  const { waitFor, release } = register(views);
-  // Taken now: a buffer detached before the work starts shows as a shorter array then.
-  const lengths = tasks.map((t) => t.x.length);
+  // Taken now: a buffer detached or shrunk before the work starts shows as a shorter array then.
+  const lengths = tasks.map((t) => lengthOf(t.x));
+  const admission = admit(views);
   const start = (): Promise<void> => {
-    if (signal?.aborted) return Promise.reject(abortError(signal.reason));
-    return backend.binding !== null
-      ? runNative(tasks, alpha, backward, signal)
-      : runJs(tasks, lengths, alpha, backward, signal);
+    if (signal !== undefined && isAborted(signal)) return Promise.reject(abortError(reasonOf(signal)));
+    return binding !== null ? runNative(tasks, alpha, backward, signal) : runJs(tasks, lengths, alpha, backward, signal);
   };
-  const run = waitFor.length === 0 ? start() : Promise.all(waitFor.map((j) => j.settled)).then(start);
-  return run.finally(release);
+  let run: Promise<void>;
+  try {
+    run = admission.after === null ? start() : admission.after.then(start);
+  } catch (error) {
+    admission.release();
+    throw error;
+  }
+  return run.finally(admission.release);
 }
 
 function runNative(tasks: Task[], alpha: number, backward: boolean, signal?: AbortSignal): Promise<void> {
-  const binding = backend.binding!;
+  const b = binding!;
   return new Promise<void>((resolve, reject) => {
     let id = 0;
-    const onAbort = (): void => binding.cancel(id);
+    const cancel = (): void => {
+      if (id !== 0) b.cancel(id);
+    };
+    // The listener goes on before the work is submitted: if adding it fails, nothing ran.
+    if (signal !== undefined) onAbort(signal, cancel);
+    // Called once by the binding, with no JS frame above it: it must not throw.
     const done = (error: Error | null, cancelled: boolean): void => {
-      signal?.removeEventListener('abort', onAbort);
+      if (signal !== undefined) offAbort(signal, cancel);
       if (error !== null) reject(error);
-      else if (cancelled) reject(abortError(signal?.reason));
+      else if (cancelled) reject(abortError(reasonOf(signal)));
       else resolve();
     };
     const xs = tasks.map((t) => t.x);
     const outs = tasks.map((t) => t.out);
-    id = backward
-      ? binding.submitBackward(tasks.map((t) => t.dy!), xs, outs, alpha, done)
-      : binding.submitForward(xs, outs, alpha, done);
-    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      id = backward
+        ? b.submitBackward(tasks.map((t) => t.dy!), xs, outs, alpha, done)
+        : b.submitForward(xs, outs, alpha, done);
+    } catch (error) {
+      if (signal !== undefined) offAbort(signal, cancel);
+      throw error;
+    }
   });
 }
 
@@ -77,9 +95,11 @@ async function runJs(
   signal?: AbortSignal,
 ): Promise<void> {
   const a32 = Math.fround(alpha);
+  // Grown is fine (a length-tracking view of a growable buffer): only the first n
+  // elements are touched. Shorter means detached or shrunk.
   const intact = (k: number): boolean => {
     const t = tasks[k], n = lengths[k];
-    return t.x.length === n && t.out.length === n && (t.dy === undefined || t.dy.length === n);
+    return lengthOf(t.x) >= n && lengthOf(t.out) >= n && (t.dy === undefined || lengthOf(t.dy) >= n);
   };
   let budget = JS_SLICE;
   await nextTurn();
@@ -94,9 +114,9 @@ async function runJs(
         budget = JS_SLICE;
         continue;
       }
-      if (signal?.aborted) throw abortError(signal.reason);
+      if (signal !== undefined && isAborted(signal)) throw abortError(reasonOf(signal));
       const end = Math.min(n, begin + budget);
-      runSlice(t, begin, end, t.x instanceof Float32Array ? a32 : alpha, backward);
+      runSlice(t, begin, end, t.element === Element.F32 ? a32 : alpha, backward);
       budget -= end - begin;
       begin = end;
     }
@@ -105,16 +125,15 @@ async function runJs(
 }
 
 function runSlice(t: Task, begin: number, end: number, alpha: number, backward: boolean): void {
-  const whole = begin === 0 && end === t.x.length;
-  const x = whole ? t.x : t.x.subarray(begin, end);
-  const out = whole ? t.out : t.out.subarray(begin, end);
   if (backward) {
-    const dy = whole ? t.dy! : t.dy!.subarray(begin, end);
-    if (x instanceof Float32Array) js.backwardF32(dy as Float32Array, x, out as Float32Array, alpha);
-    else js.backwardF64(dy as Float64Array, x, out as Float64Array, alpha);
-  } else if (x instanceof Float32Array) {
-    js.forwardF32(x, out as Float32Array, alpha);
+    if (t.element === Element.F32) {
+      js.backwardF32(t.dy as Float32Array, t.x as Float32Array, t.out as Float32Array, alpha, begin, end);
+    } else {
+      js.backwardF64(t.dy as Float64Array, t.x as Float64Array, t.out as Float64Array, alpha, begin, end);
+    }
+  } else if (t.element === Element.F32) {
+    js.forwardF32(t.x as Float32Array, t.out as Float32Array, alpha, begin, end);
   } else {
-    js.forwardF64(x, out as Float64Array, alpha);
+    js.forwardF64(t.x as Float64Array, t.out as Float64Array, alpha, begin, end);
   }
 }

@@ -1,8 +1,10 @@
 // Runs a validated call on the fastest path for its size: the native kernels, or the
 // JS kernels where a native call costs more than the work.
 import * as js from './fallback';
+import { bufferOf, isSharedArrayBuffer, lengthOf } from './intrinsics';
+import { Element } from './kinds';
+import type { FloatArray } from './kinds';
 import { resolveBackend } from './native';
-import type { FloatArray } from './validate';
 
 export const backend = resolveBackend();
 const binding = backend.binding;
@@ -23,7 +25,8 @@ export const NATIVE_MIN_LENGTH = 56;
  * `.buffer` costs ~20 ns, and ~90 ns on a small array V8 keeps on its heap.
  */
 function mayAlias(a: FloatArray, b: FloatArray): boolean {
-  return a.buffer !== b.buffer && a.buffer instanceof SharedArrayBuffer && b.buffer instanceof SharedArrayBuffer;
+  const aBuffer = bufferOf(a), bBuffer = bufferOf(b);
+  return aBuffer !== bBuffer && isSharedArrayBuffer(aBuffer) && isSharedArrayBuffer(bBuffer);
 }
 
 /**
@@ -33,44 +36,46 @@ function mayAlias(a: FloatArray, b: FloatArray): boolean {
  * shared, the float64 calls after float32 ones cost 13 ns more at 16 elements.
  */
 export function forwardInPlaceF32(x: Float32Array, alpha: number): boolean {
-  const n = x.length;
+  const n = lengthOf(x);
   const rounded = Math.fround(alpha);
   if (n === 0 || rounded - rounded !== 0) return false;
   if (binding !== null && n >= NATIVE_MIN_LENGTH) binding.forward(x, alpha);
-  else js.forwardF32(x, x, rounded);
+  else js.forwardF32(x, x, rounded, 0, n);
   return true;
 }
 
 export function forwardInPlaceF64(x: Float64Array, alpha: number): boolean {
-  const n = x.length;
+  const n = lengthOf(x);
   if (n === 0 || alpha - alpha !== 0) return false;
   if (binding !== null && n >= NATIVE_MIN_LENGTH) binding.forward(x, alpha);
-  else js.forwardF64(x, x, alpha);
+  else js.forwardF64(x, x, alpha, 0, n);
   return true;
 }
 
 /** y = x > 0 ? x : alpha * x. `alpha` is the raw option; for float32 the kernels round it. */
-export function forward(x: FloatArray, y: FloatArray, alpha: number): void {
-  if (binding !== null && (x.length >= NATIVE_MIN_LENGTH || (y !== x && mayAlias(x, y)))) {
+export function forward(x: FloatArray, y: FloatArray, element: Element, alpha: number): void {
+  const n = lengthOf(x);
+  if (binding !== null && (n >= NATIVE_MIN_LENGTH || (y !== x && mayAlias(x, y)))) {
     if (y === x) binding.forward(x, alpha);
     else binding.forward(x, alpha, y);
-  } else if (x instanceof Float32Array) {
-    js.forwardF32(x, y as Float32Array, Math.fround(alpha));
+  } else if (element === Element.F32) {
+    js.forwardF32(x as Float32Array, y as Float32Array, Math.fround(alpha), 0, n);
   } else {
-    js.forwardF64(x, y as Float64Array, alpha);
+    js.forwardF64(x as Float64Array, y as Float64Array, alpha, 0, n);
   }
 }
 
 /** dx = x > 0 ? dy : alpha * dy. */
-export function backward(dy: FloatArray, x: FloatArray, dx: FloatArray, alpha: number): void {
+export function backward(dy: FloatArray, x: FloatArray, dx: FloatArray, element: Element, alpha: number): void {
+  const n = lengthOf(x);
   if (
     binding !== null &&
-    (x.length >= NATIVE_MIN_LENGTH || (dx !== dy && mayAlias(dx, dy)) || (dx !== x && mayAlias(dx, x)))
+    (n >= NATIVE_MIN_LENGTH || (dx !== dy && mayAlias(dx, dy)) || (dx !== x && mayAlias(dx, x)))
   ) {
     binding.backward(dy, x, alpha, dx);
-  } else if (x instanceof Float32Array) {
-    js.backwardF32(dy as Float32Array, x, dx as Float32Array, Math.fround(alpha));
+  } else if (element === Element.F32) {
+    js.backwardF32(dy as Float32Array, x as Float32Array, dx as Float32Array, Math.fround(alpha), 0, n);
   } else {
-    js.backwardF64(dy as Float64Array, x, dx as Float64Array, alpha);
+    js.backwardF64(dy as Float64Array, x as Float64Array, dx as Float64Array, alpha, 0, n);
   }
 }

@@ -1,4 +1,5 @@
 // Errors with a Node-style `code`, as Node core throws them.
+import { isProxy, typedArrayName } from './intrinsics';
 
 export type ErrorCode =
   | 'ERR_INVALID_ARG_TYPE'
@@ -38,7 +39,7 @@ export function detached(name: string): WithCode<TypeError> {
 export function detachedWhileInUse(): WithCode<TypeError> {
   return withCode(
     new TypeError(
-      "An array's buffer was detached while an async leaky-relu call worked on it; " +
+      "An array's buffer was detached or shrunk while an async leaky-relu call worked on it; " +
         'its memory may be partly transformed',
     ),
     'ERR_INVALID_STATE',
@@ -65,12 +66,28 @@ export function abortError(reason: unknown): Error & { code: 'ABORT_ERR' } {
   return error;
 }
 
-/** How a value looks in an error message: its type, not its contents. */
+/**
+ * How a value looks in an error message: its type, not its contents. Read through
+ * descriptors only, so that describing a value runs none of its code (a Proxy's
+ * traps, a `constructor` or `name` getter).
+ */
 export function describe(value: unknown): string {
   if (value === null) return 'null';
   if (value === undefined) return 'undefined';
   if (typeof value === 'function') return 'a function';
-  if (typeof value !== 'object') return `type ${typeof value} (${String(value).slice(0, 30)})`;
-  const name = (value as object).constructor?.name;
+  if (typeof value !== 'object') {
+    const text = typeof value === 'symbol' ? value.toString() : String(value);
+    return `type ${typeof value} (${text.slice(0, 30)})`;
+  }
+  if (isProxy(value)) return 'a Proxy';
+  const name = typedArrayName(value) ?? constructorName(value);
   return name ? `an instance of ${name}` : 'an object';
+}
+
+function constructorName(value: object): string | undefined {
+  const proto = Object.getPrototypeOf(value) as object | null;
+  const ctor = proto === null ? undefined : Object.getOwnPropertyDescriptor(proto, 'constructor')?.value;
+  if (typeof ctor !== 'function' || isProxy(ctor)) return undefined;
+  const name = Object.getOwnPropertyDescriptor(ctor, 'name')?.value;
+  return typeof name === 'string' ? name : undefined;
 }

@@ -1,13 +1,18 @@
-// The memory that unfinished async calls work on (or wait to work on). Async calls
-// that overlap an earlier one wait for it, so calls take effect in call order; sync
-// calls on that memory are refused with ERR_BUFFER_IN_USE.
+// The memory that unfinished async calls work on (or wait to work on). A new call
+// waits for the calls that last touched its bytes, which wait for theirs: calls on
+// overlapping memory take effect in call order, a chain of calls on one array keeps
+// O(1) state per call, and admitting a call costs O(log n) (span-tree.ts). Sync calls
+// on that memory are refused with ERR_BUFFER_IN_USE.
 //
 // Memory is compared by address where the native binding can tell one (the same
 // SharedArrayBuffer memory can reach a thread through two objects); on the JS backend
 // by buffer object and offset. Calls from other threads are not seen here: the native
 // binding refuses those that would race with the threadpool, by address, process-wide.
 import { bufferInUse } from './errors';
-import type { FloatArray } from './validate';
+import { bufferOf, byteLengthOf, byteOffsetOf } from './intrinsics';
+import type { FloatArray } from './kinds';
+import { SpanTree } from './span-tree';
+import type { SpanNode, SpanOwner } from './span-tree';
 
 /** Where a view's bytes start: within `key`'s address space. */
 interface Place {
@@ -15,101 +20,69 @@ interface Place {
   begin: number;
 }
 
-/** Sorted, disjoint byte ranges of one address space. */
-interface Spans {
-  begins: number[];
-  ends: number[];
-}
-
-export interface InFlight {
-  readonly groups: Map<unknown, Spans>;
-  /** Resolves (never rejects) once the call has settled and left the registry. */
-  readonly settled: Promise<void>;
-}
-
-const inFlight = new Set<InFlight>();
-
-let locate = (view: FloatArray): Place => ({ key: view.buffer, begin: view.byteOffset });
+let locate = (view: FloatArray): Place => ({ key: bufferOf(view), begin: byteOffsetOf(view) });
 
 /** With the native binding, views are placed by their real address. */
 export function locateByAddress(addressOf: (view: FloatArray) => number): void {
   locate = (view) => ({ key: null, begin: addressOf(view) });
 }
 
+const trees = new Map<unknown, SpanTree>();
+let unfinished = 0;
+
 /** Whether no async call is unfinished: the sync calls' usual case, and their fast path. */
 export function noneInFlight(): boolean {
-  return inFlight.size === 0;
-}
-
-function touches(job: InFlight, place: Place, end: number): boolean {
-  const spans = job.groups.get(place.key);
-  if (spans === undefined) return false;
-  const { begins, ends } = spans;
-  let lo = 0, hi = ends.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (ends[mid] <= place.begin) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < ends.length && begins[lo] < end;
+  return unfinished === 0;
 }
 
 /** Throws ERR_BUFFER_IN_USE if `view` overlaps memory an unfinished async call uses. */
 export function assertNotInUse(view: FloatArray, name: string): void {
-  if (inFlight.size === 0 || view.byteLength === 0) return;
+  if (unfinished === 0) return;
+  const bytes = byteLengthOf(view);
+  if (bytes === 0) return;
   const place = locate(view);
-  for (const job of inFlight) {
-    if (touches(job, place, place.begin + view.byteLength)) throw bufferInUse(name);
-  }
+  if (trees.get(place.key)?.touches(place.begin, place.begin + bytes)) throw bufferInUse(name);
 }
 
-function groupsOf(views: readonly FloatArray[]): Map<unknown, Spans> {
-  const ranges = new Map<unknown, [number, number][]>();
-  for (const view of views) {
-    if (view.byteLength === 0) continue;
-    const place = locate(view);
-    let list = ranges.get(place.key);
-    if (list === undefined) ranges.set(place.key, (list = []));
-    list.push([place.begin, place.begin + view.byteLength]);
-  }
-  const groups = new Map<unknown, Spans>();
-  for (const [key, list] of ranges) {
-    list.sort((a, b) => a[0] - b[0]);
-    const begins: number[] = [], ends: number[] = [];
-    for (const [b, e] of list) {
-      if (ends.length > 0 && b <= ends[ends.length - 1]) ends[ends.length - 1] = Math.max(ends[ends.length - 1], e);
-      else begins.push(b), ends.push(e);
-    }
-    groups.set(key, { begins, ends });
-  }
-  return groups;
+export interface Admission {
+  /** Settles once every earlier call on the same memory has; null when there is none. */
+  after: Promise<unknown> | null;
+  /** Forgets the call's memory and lets the calls waiting on it go. Idempotent. */
+  release(): void;
 }
 
-function intersects(a: InFlight, b: Map<unknown, Spans>): boolean {
-  for (const [key, spans] of b) {
-    if (!a.groups.has(key)) continue;
-    for (let i = 0; i < spans.begins.length; i++) {
-      if (touches(a, { key, begin: spans.begins[i] }, spans.ends[i])) return true;
-    }
-  }
-  return false;
+interface Call extends SpanOwner {
+  settled: Promise<void>;
 }
 
-/**
- * Registers the memory of a new async call, with the earlier calls it must wait for.
- * `release` removes it and resolves its `settled`.
- */
-export function register(views: readonly FloatArray[]): { waitFor: InFlight[]; release: () => void } {
-  const groups = groupsOf(views);
-  const waitFor: InFlight[] = [];
-  for (const job of inFlight) if (intersects(job, groups)) waitFor.push(job);
+export function admit(views: readonly FloatArray[]): Admission {
   let resolveSettled!: () => void;
-  const settled = new Promise<void>((resolve) => (resolveSettled = resolve));
-  const job: InFlight = { groups, settled };
-  inFlight.add(job);
+  const call: Call = { nodes: [], settled: new Promise<void>((resolve) => (resolveSettled = resolve)) };
+  const previous = new Set<SpanOwner>();
+  for (const view of views) {
+    const bytes = byteLengthOf(view);
+    if (bytes === 0) continue;
+    const place = locate(view);
+    let tree = trees.get(place.key);
+    if (tree === undefined) trees.set(place.key, (tree = new SpanTree(place.key)));
+    tree.claim(place.begin, place.begin + bytes, call, previous);
+  }
+  previous.delete(call);
+  unfinished++;
+  let released = false;
   const release = (): void => {
-    inFlight.delete(job);
+    if (released) return;
+    released = true;
+    unfinished--;
+    for (const n of call.nodes) removeNode(n);
     resolveSettled();
   };
-  return { waitFor, release };
+  const waits = [...previous].map((p) => (p as Call).settled);
+  const after = waits.length === 0 ? null : waits.length === 1 ? waits[0] : Promise.all(waits);
+  return { after, release };
+}
+
+function removeNode(n: SpanNode): void {
+  n.tree.remove(n);
+  if (n.tree.empty && trees.get(n.tree.key) === n.tree) trees.delete(n.tree.key);
 }

@@ -1,9 +1,11 @@
 // The public API. Everything else in lib/ is internal.
 import { runAsync } from './async';
 import * as dispatch from './dispatch';
+import { checkBackward, checkBatch, checkForward } from './checks';
 import { assertNotInUse, noneInFlight } from './in-flight';
-import { DEFAULT_ALPHA, checkBackward, checkBatch, checkForward } from './validate';
-import type { DType, FloatArray } from './validate';
+import { typedArrayName } from './intrinsics';
+import type { DType, FloatArray } from './kinds';
+import { DEFAULT_ALPHA } from './options';
 
 export type { DType, FloatArray };
 
@@ -52,16 +54,18 @@ export function leakyRelu(x: FloatArray | ArrayBufferLike, opts?: number | Optio
   // detached arrays, alpha out of range) takes the general path, which gives the errors.
   if ((opts === undefined || typeof opts === 'number') && noneInFlight()) {
     const alpha = opts === undefined ? DEFAULT_ALPHA : opts;
-    if (x instanceof Float32Array) {
-      if (dispatch.forwardInPlaceF32(x, alpha)) return x;
-    } else if (x instanceof Float64Array) {
-      if (dispatch.forwardInPlaceF64(x, alpha)) return x;
+    // The built-in tag getter: a Proxy or a spoofed Symbol.toStringTag is no typed array.
+    const name = typedArrayName(x);
+    if (name === 'Float32Array') {
+      if (dispatch.forwardInPlaceF32(x as Float32Array, alpha)) return x as FloatArray;
+    } else if (name === 'Float64Array') {
+      if (dispatch.forwardInPlaceF64(x as Float64Array, alpha)) return x as FloatArray;
     }
   }
   const call = checkForward(x, opts);
   assertNotInUse(call.x, 'x');
   if (call.out !== call.x) assertNotInUse(call.out, 'out');
-  dispatch.forward(call.x, call.out, call.alpha);
+  dispatch.forward(call.x, call.out, call.element, call.alpha);
   return call.out;
 }
 
@@ -84,7 +88,7 @@ export function leakyReluBackward(
   assertNotInUse(call.dy, 'dy');
   assertNotInUse(call.x, 'x');
   if (call.out !== call.dy) assertNotInUse(call.out, 'out');
-  dispatch.backward(call.dy, call.x, call.out, call.alpha);
+  dispatch.backward(call.dy, call.x, call.out, call.element, call.alpha);
   return call.out;
 }
 
@@ -97,7 +101,7 @@ export function leakyReluAsync(x: ArrayBufferLike, opts?: number | AsyncOptions)
 export function leakyReluAsync(x: FloatArray | ArrayBufferLike, opts?: number | AsyncOptions): Promise<FloatArray> {
   try {
     const call = checkForward(x, opts);
-    return runAsync([{ x: call.x, out: call.out }], call.alpha, false, call.signal).then(() => call.out);
+    return runAsync([{ x: call.x, out: call.out, element: call.element }], call.alpha, false, call.signal).then(() => call.out);
   } catch (error) {
     return Promise.reject(error);
   }
@@ -117,7 +121,7 @@ export function leakyReluBackwardAsync(
 ): Promise<FloatArray> {
   try {
     const call = checkBackward(dy, x, opts);
-    return runAsync([{ x: call.x, out: call.out, dy: call.dy }], call.alpha, true, call.signal).then(
+    return runAsync([{ x: call.x, out: call.out, dy: call.dy, element: call.element }], call.alpha, true, call.signal).then(
       () => call.out,
     );
   } catch (error) {
@@ -142,7 +146,7 @@ export function leakyReluBatch(
 ): Promise<FloatArray[]> {
   try {
     const call = checkBatch(xs, opts);
-    const tasks = call.xs.map((x, i) => ({ x, out: call.outs[i] }));
+    const tasks = call.xs.map((x, i) => ({ x, out: call.outs[i], element: call.elements[i] }));
     return runAsync(tasks, call.alpha, false, call.signal).then(() => call.outs);
   } catch (error) {
     return Promise.reject(error);

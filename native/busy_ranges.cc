@@ -2,37 +2,40 @@
 
 #include <algorithm>
 #include <atomic>
+#include <iterator>
+#include <map>
 #include <mutex>
 #include <utility>
 
 namespace leaky_relu {
 namespace {
 
-struct Entry {
+// Registered ranges never overlap (TryAcquire refuses an overlap), so one ordered map
+// by begin answers "does this range touch any?" with one lookup: O(log n) per range,
+// however many jobs are in flight.
+struct Claim {
+  std::uintptr_t end;
   const void* owner;
-  std::vector<ByteRange> ranges;  // sorted, disjoint
 };
 
 std::mutex registry_mutex;
-std::vector<Entry>& Registry() {
-  static auto* entries = new std::vector<Entry>();  // never destroyed: workers may outlive main
-  return *entries;
+std::map<std::uintptr_t, Claim>& Registry() {
+  static auto* claims = new std::map<std::uintptr_t, Claim>();  // never destroyed: workers may outlive main
+  return *claims;
 }
-std::atomic<std::size_t> registered_jobs{0};
+std::multimap<const void*, std::uintptr_t>& ByOwner() {
+  static auto* owners = new std::multimap<const void*, std::uintptr_t>();
+  return *owners;
+}
+std::atomic<std::size_t> registered{0};
 
-// Whether sorted, disjoint `a` and `b` share a byte: one merge walk.
-bool Intersect(const std::vector<ByteRange>& a, const std::vector<ByteRange>& b) {
-  std::size_t i = 0, j = 0;
-  while (i < a.size() && j < b.size()) {
-    if (a[i].end <= b[j].begin) {
-      ++i;
-    } else if (b[j].end <= a[i].begin) {
-      ++j;
-    } else {
-      return true;
-    }
-  }
-  return false;
+// Whether [r.begin, r.end) overlaps a registered range. Caller holds the mutex.
+bool Taken(const ByteRange& r) {
+  const auto& claims = Registry();
+  auto it = claims.upper_bound(r.begin);  // first claim beginning after r.begin
+  if (it != claims.end() && it->first < r.end) return true;
+  if (it == claims.begin()) return false;
+  return std::prev(it)->second.end > r.begin;
 }
 
 }  // namespace
@@ -56,34 +59,35 @@ std::vector<ByteRange> Normalize(std::vector<ByteRange> ranges) {
 
 bool TryAcquire(const void* owner, std::vector<ByteRange> ranges) {
   std::lock_guard<std::mutex> lock(registry_mutex);
-  for (const Entry& e : Registry()) {
-    if (Intersect(e.ranges, ranges)) return false;
+  for (const ByteRange& r : ranges) {
+    if (Taken(r)) return false;
   }
-  Registry().push_back(Entry{owner, std::move(ranges)});
-  registered_jobs.fetch_add(1, std::memory_order_release);
+  for (const ByteRange& r : ranges) {
+    Registry().emplace(r.begin, Claim{r.end, owner});
+    ByOwner().emplace(owner, r.begin);
+  }
+  registered.fetch_add(ranges.size(), std::memory_order_release);
   return true;
 }
 
 void Release(const void* owner) {
   std::lock_guard<std::mutex> lock(registry_mutex);
-  auto& entries = Registry();
-  for (auto it = entries.begin(); it != entries.end(); ++it) {
-    if (it->owner == owner) {
-      entries.erase(it);
-      registered_jobs.fetch_sub(1, std::memory_order_release);
-      return;
-    }
-  }
+  auto span = ByOwner().equal_range(owner);
+  std::size_t released = 0;
+  for (auto it = span.first; it != span.second; ++it, ++released) Registry().erase(it->second);
+  ByOwner().erase(span.first, span.second);
+  registered.fetch_sub(released, std::memory_order_release);
 }
 
 bool AnyBusy(const ByteRange* ranges, std::size_t count) {
-  if (registered_jobs.load(std::memory_order_acquire) == 0) return false;
-  std::vector<ByteRange> wanted = Normalize(std::vector<ByteRange>(ranges, ranges + count));
+  if (registered.load(std::memory_order_acquire) == 0) return false;
   std::lock_guard<std::mutex> lock(registry_mutex);
-  for (const Entry& e : Registry()) {
-    if (Intersect(e.ranges, wanted)) return true;
+  for (std::size_t i = 0; i < count; ++i) {
+    if (ranges[i].end > ranges[i].begin && Taken(ranges[i])) return true;
   }
   return false;
 }
+
+std::size_t RegisteredRanges() { return registered.load(std::memory_order_acquire); }
 
 }  // namespace leaky_relu

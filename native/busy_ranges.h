@@ -18,7 +18,7 @@ struct ByteRange {
 // Sorts and merges ranges (empty ones dropped), as the registry keeps them.
 std::vector<ByteRange> Normalize(std::vector<ByteRange> ranges);
 
-// Registers `ranges` (normalized) under `owner` unless one overlaps memory already
+// Registers `ranges` (normalized: sorted, disjoint, none empty) under `owner` unless one overlaps memory already
 // registered; returns false then, registering nothing.
 bool TryAcquire(const void* owner, std::vector<ByteRange> ranges);
 
@@ -28,6 +28,9 @@ void Release(const void* owner);
 // Whether any of `ranges` overlaps registered memory. One relaxed load when no job is
 // in flight, which is the sync calls' usual case.
 bool AnyBusy(const ByteRange* ranges, std::size_t count);
+
+// How many ranges are registered, for tests that check nothing stays registered.
+std::size_t RegisteredRanges();
 
 }  // namespace leaky_relu
 

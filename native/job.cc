@@ -87,25 +87,24 @@ Job::Job(const KernelSet* kernels, std::vector<Task> tasks, std::size_t chunk_by
   if (chunk_first_piece_.back() != pieces_.size()) chunk_first_piece_.push_back(pieces_.size());
 }
 
-void Job::RunPiece(const Piece& p) const {
-  const Task& t = tasks_[p.task];
-  const std::size_t n = p.end - p.begin;
+void RunTask(const KernelSet& k, const Task& t, std::size_t begin, std::size_t end) {
+  const std::size_t n = end - begin;
   if (t.f64) {
-    const double* x = static_cast<const double*>(t.x) + p.begin;
-    double* out = static_cast<double*>(t.out) + p.begin;
+    const double* x = static_cast<const double*>(t.x) + begin;
+    double* out = static_cast<double*>(t.out) + begin;
     if (t.backward) {
-      kernels_->backward_f64(static_cast<const double*>(t.dy) + p.begin, x, out, n, t.alpha);
+      k.backward_f64(static_cast<const double*>(t.dy) + begin, x, out, n, t.alpha);
     } else {
-      kernels_->forward_f64(x, out, n, t.alpha);
+      k.forward_f64(x, out, n, t.alpha);
     }
   } else {
-    const float* x = static_cast<const float*>(t.x) + p.begin;
-    float* out = static_cast<float*>(t.out) + p.begin;
+    const float* x = static_cast<const float*>(t.x) + begin;
+    float* out = static_cast<float*>(t.out) + begin;
     const float alpha = static_cast<float>(t.alpha);
     if (t.backward) {
-      kernels_->backward_f32(static_cast<const float*>(t.dy) + p.begin, x, out, n, alpha);
+      k.backward_f32(static_cast<const float*>(t.dy) + begin, x, out, n, alpha);
     } else {
-      kernels_->forward_f32(x, out, n, alpha);
+      k.forward_f32(x, out, n, alpha);
     }
   }
 }
@@ -117,7 +116,8 @@ void Job::RunLane() {
     const std::size_t k = next_chunk_.fetch_add(1, std::memory_order_relaxed);
     if (k >= chunks) return;
     for (std::size_t p = chunk_first_piece_[k]; p < chunk_first_piece_[k + 1]; ++p) {
-      RunPiece(pieces_[p]);
+      const Piece& piece = pieces_[p];
+      RunTask(*kernels_, tasks_[piece.task], piece.begin, piece.end);
     }
   }
 }

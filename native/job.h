@@ -30,6 +30,9 @@ struct Task {
 // its chunks run in parallel, so it is refused.
 bool OutputsCollide(const std::vector<Task>& tasks);
 
+// Runs elements [begin, end) of a task on `kernels`.
+void RunTask(const KernelSet& kernels, const Task& task, std::size_t begin, std::size_t end);
+
 // The memory a job touches, for the busy registry.
 std::vector<ByteRange> MemoryOf(const std::vector<Task>& tasks);
 
@@ -56,8 +59,6 @@ class Job {
     std::size_t begin;
     std::size_t end;
   };
-
-  void RunPiece(const Piece& piece) const;
 
   const KernelSet* kernels_;
   std::vector<Task> tasks_;

@@ -1,0 +1,71 @@
+// The options argument: a bare number (alpha) or an object whose every option is read
+// exactly once, here, before any check. A getter on it runs now and only now; what it
+// throws reaches the caller as is, before anything is registered or touched.
+import { describe, invalidArgType, invalidArgValue, outOfRange } from './errors';
+import { isAbortSignal, isBoxedPrimitive } from './intrinsics';
+import { Element } from './kinds';
+
+export const DEFAULT_ALPHA = 0.2;
+
+export interface RawOptions {
+  alpha: number;
+  out: unknown;
+  dtype: Element | undefined;
+  signal: AbortSignal | undefined;
+}
+
+/** alpha's type: undefined means the default; null, a Number object or a non-number is a type error. */
+export function alphaOfType(alpha: unknown): number {
+  if (alpha === undefined) return DEFAULT_ALPHA;
+  if (typeof alpha !== 'number') {
+    throw invalidArgType(`The "alpha" option must be of type number. Received ${describe(alpha)}`);
+  }
+  return alpha;
+}
+
+/** alpha's range for data of `element`: the alpha the kernels use (float32-rounded for float32). */
+export function alphaInRange(alpha: number, element: Element): number {
+  if (element === Element.F32) {
+    const rounded = Math.fround(alpha);
+    if (rounded - rounded !== 0) {
+      throw outOfRange(
+        `The "alpha" option must be finite once rounded to float32 for float32 data. Received ${alpha}`,
+      );
+    }
+    return rounded;
+  }
+  if (alpha - alpha !== 0) {
+    throw outOfRange(`The "alpha" option must be a finite number. Received ${alpha}`);
+  }
+  return alpha;
+}
+
+function dtypeOf(dtype: unknown): Element | undefined {
+  if (dtype === undefined) return undefined;
+  if (dtype === 'float32') return Element.F32;
+  if (dtype === 'float64') return Element.F64;
+  throw invalidArgValue(`The "dtype" option must be 'float32' or 'float64'. Received ${describe(dtype)}`);
+}
+
+export function readOptions(opts: unknown): RawOptions {
+  if (typeof opts === 'number') return { alpha: opts, out: undefined, dtype: undefined, signal: undefined };
+  if (opts === undefined) return { alpha: DEFAULT_ALPHA, out: undefined, dtype: undefined, signal: undefined };
+  // A Number object is not a number: taken as an options object it would silently
+  // mean the default alpha.
+  if (typeof opts !== 'object' || opts === null || isBoxedPrimitive(opts)) {
+    throw invalidArgType(
+      `The "options" argument must be a number (alpha) or an object. Received ${describe(opts)}`,
+    );
+  }
+  const o = opts as { alpha?: unknown; out?: unknown; dtype?: unknown; signal?: unknown };
+  const alpha = o.alpha;
+  const out = o.out;
+  const dtype = o.dtype;
+  const signal = o.signal;
+  const checked: RawOptions = { alpha: alphaOfType(alpha), out, dtype: dtypeOf(dtype), signal: undefined };
+  if (signal !== undefined && !isAbortSignal(signal)) {
+    throw invalidArgType(`The "signal" option must be an AbortSignal. Received ${describe(signal)}`);
+  }
+  checked.signal = signal as AbortSignal | undefined;
+  return checked;
+}

@@ -1,0 +1,57 @@
+// The arrays of one operation (a sync call, or one task of a submit), unpacked and
+// checked in the contract's order: types, detached buffers, alpha's range, lengths,
+// overlaps. Each stage runs over every operation of a call before the next stage
+// starts, so a batch reports the error a single call would, whichever array has it.
+#ifndef LEAKY_RELU_CALL_ARGS_H_
+#define LEAKY_RELU_CALL_ARGS_H_
+
+#include <node_api.h>
+
+#include <cstddef>
+
+#include "busy_ranges.h"
+
+namespace leaky_relu {
+
+// Stop a native call of more operations than this before allocating for them: a list
+// of 2^32 - 1 holes must get an error, not a std::bad_alloc. The facade has the same
+// bound (lib/limits.ts).
+constexpr std::uint32_t kMaxTasks = 1u << 20;
+
+struct FloatView {
+  napi_value value = nullptr;
+  napi_typedarray_type type = napi_float32_array;
+  std::size_t length = 0;
+  void* data = nullptr;
+};
+
+// dy is set for backward only; out is x (forward) or dy (backward) when in place.
+struct Operands {
+  bool backward = false;
+  bool in_place = true;
+  FloatView x, dy, out;
+};
+
+std::size_t ElementSize(napi_typedarray_type type);
+ByteRange RangeOf(const FloatView& view);
+
+// Stage 1 (types) for one operation. A value's type cannot change, so this may run as
+// soon as the values are in hand, before user code (a list element's getter) runs.
+// `out` may be nullptr (in place). On failure an error is pending.
+bool UnpackOperands(napi_env env, bool backward, napi_value x, napi_value dy, napi_value out,
+                    Operands* ops);
+
+// alpha's type (a number primitive; a Number object is not one).
+bool UnpackAlpha(napi_env env, napi_value value, double* alpha);
+
+// Reads every view's length and address again: for lists whose elements were fetched
+// one by one, user code may have detached or resized a buffer since stage 1.
+bool Refresh(napi_env env, Operands* ops, std::size_t n);
+
+// Stages 2 to 5 (detached, alpha's range, lengths, overlaps within an operation) over
+// all n operations, reading no JS value: nothing can change between them and the use.
+bool CheckOperands(napi_env env, const Operands* ops, std::size_t n, double alpha);
+
+}  // namespace leaky_relu
+
+#endif  // LEAKY_RELU_CALL_ARGS_H_
