@@ -1,4 +1,4 @@
-// The whole kernel check (scripts/kernel-check.js: every length 0..300 at every
+// The whole kernel check (test/tools/kernel-check.cjs: every length 0..300 at every
 // position in a 64-byte line, special values, guards) on this CPU, once per ISA
 // project: the SIMD kernels peel up to the output's first line boundary, and only
 // a sweep of positions reaches every head length for certain.

@@ -1,9 +1,11 @@
-// Runs scripts/kernel-check.js, here or on an emulated CPU, and reads its closing lines.
+// Runs test/tools/kernel-check.cjs, here or on an emulated CPU, and reads its closing lines.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 
 export const root = path.resolve(__dirname, '..', '..');
+/** Plain CommonJS, for the emulated Nodes that have no vitest. */
+export const kernelCheckScript = path.join(root, 'test/tools/kernel-check.cjs');
 export const qemuX86 = '/usr/bin/qemu-x86_64-static';
 export const qemuArm64 = '/usr/bin/qemu-aarch64-static';
 /** Debian's arm64 Node unpacked by .ci/setup-arm64-node.sh. */
@@ -34,7 +36,7 @@ function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 
 /** kernel-check on this machine, in this process's environment (its ISA cap, its binary). */
 export function kernelCheckHere(): KernelCheck {
-  const stdout = execFileSync(process.execPath, [path.join(root, 'scripts/kernel-check.js')], {
+  const stdout = execFileSync(process.execPath, [kernelCheckScript], {
     cwd: root,
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -44,7 +46,7 @@ export function kernelCheckHere(): KernelCheck {
 
 /** kernel-check under qemu's x86-64 CPU model `cpu`, with this machine's node. */
 export function kernelCheckOnX86(cpu: string, extra: Record<string, string> = {}): KernelCheck {
-  const stdout = execFileSync(qemuX86, ['-cpu', cpu, process.execPath, path.join(root, 'scripts/kernel-check.js')], {
+  const stdout = execFileSync(qemuX86, ['-cpu', cpu, process.execPath, kernelCheckScript], {
     env: cleanEnv(extra),
     cwd: root,
     encoding: 'utf8',
@@ -66,7 +68,7 @@ export function kernelCheckOnArm64(binary: string, extra: Record<string, string>
       '-E', `LD_LIBRARY_PATH=${R}/usr/lib/aarch64-linux-gnu:${R}/lib/aarch64-linux-gnu`,
       ...envArgs,
       path.join(R, 'usr/bin/node'),
-      path.join(root, 'scripts/kernel-check.js'),
+      kernelCheckScript,
     ],
     { env: cleanEnv({}), cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
   );
