@@ -7,6 +7,7 @@ import { lengthOf } from './intrinsics';
 import { checkNotDetached, checkOutType, checkSameElement, classify, Element, viewOf } from './kinds';
 import type { FloatArray, Operand } from './kinds';
 import { alphaInRange, readOptions } from './options';
+import type { RawOptions } from './options';
 import { checkBatchDisjoint, checkOutRange } from './spans';
 
 /** The most arrays one call takes, as the native binding (native/call_args.h, kMaxTasks). */
@@ -20,8 +21,7 @@ export interface ForwardCall {
   signal: AbortSignal | undefined;
 }
 
-export function checkForward(xValue: unknown, opts: unknown): ForwardCall {
-  const o = readOptions(opts);
+export function checkForward(xValue: unknown, o: RawOptions): ForwardCall {
   const x = classify(xValue, 'x', o.dtype);
   const out = o.out === undefined ? undefined : checkOutType(o.out, x);
   checkNotDetached(x.value, x.raw, 'x');
@@ -37,8 +37,7 @@ export interface BackwardCall extends ForwardCall {
   dy: FloatArray;
 }
 
-export function checkBackward(dyValue: unknown, xValue: unknown, opts: unknown): BackwardCall {
-  const o = readOptions(opts);
+export function checkBackward(dyValue: unknown, xValue: unknown, o: RawOptions): BackwardCall {
   const dy = classify(dyValue, 'dy', o.dtype);
   const x = classify(xValue, 'x', o.dtype);
   checkSameElement(dy, x);

@@ -5,7 +5,8 @@ import { checkBackward, checkBatch, checkForward } from './checks';
 import { assertNotInUse, noneInFlight } from './in-flight';
 import { typedArrayName } from './intrinsics';
 import type { DType, FloatArray } from './kinds';
-import { DEFAULT_ALPHA } from './options';
+import { checkOptionValues, DEFAULT_ALPHA, readOptions } from './options';
+import type { OptionValues, RawOptions } from './options';
 
 export type { DType, FloatArray };
 
@@ -48,25 +49,38 @@ const { version } = require('../package.json') as { version: string };
 export function leakyRelu<T extends FloatArray>(x: T, opts?: number | Options): T;
 export function leakyRelu(x: ArrayBufferLike, opts?: number | Options): FloatArray;
 export function leakyRelu(x: FloatArray | ArrayBufferLike, opts?: number | Options): FloatArray {
-  // The common call, a typed array in place with alpha a number or the default, is
-  // checked on a fast path without building option objects: at 16 elements the
-  // general checks cost as much as the transform. Whatever it declines (empty or
-  // detached arrays, alpha out of range) takes the general path, which gives the errors.
-  if ((opts === undefined || typeof opts === 'number') && noneInFlight()) {
-    const alpha = opts === undefined ? DEFAULT_ALPHA : opts;
-    // The built-in tag getter: a Proxy or a spoofed Symbol.toStringTag is no typed array.
-    const name = typedArrayName(x);
-    if (name === 'Float32Array') {
-      if (dispatch.forwardInPlaceF32(x as Float32Array, alpha)) return x as FloatArray;
-    } else if (name === 'Float64Array') {
-      if (dispatch.forwardInPlaceF64(x as Float64Array, alpha)) return x as FloatArray;
+  // The common call, a typed array in place with a finite alpha and no out or dtype,
+  // takes a fast path: at 16 elements the general checks cost as much as the
+  // transform. Whatever it declines (empty or detached arrays, alpha out of range)
+  // takes the general path, which gives the errors.
+  if (typeof opts !== 'object' || opts === null) {
+    if ((opts === undefined || typeof opts === 'number') && noneInFlight() && forwardInPlace(x, opts ?? DEFAULT_ALPHA)) {
+      return x as FloatArray;
     }
+    return forwardChecked(x, readOptions(opts));
   }
-  const call = checkForward(x, opts);
+  // Each option is read once, here; the general path takes the values read.
+  const { alpha, out, dtype, signal } = opts as OptionValues;
+  if (typeof alpha === 'number' && out === undefined && dtype === undefined && signal === undefined && noneInFlight()) {
+    if (forwardInPlace(x, alpha)) return x as FloatArray;
+  }
+  return forwardChecked(x, checkOptionValues(opts, alpha, out, dtype, signal));
+}
+
+function forwardChecked(x: unknown, o: RawOptions): FloatArray {
+  const call = checkForward(x, o);
   assertNotInUse(call.x, 'x');
   if (call.out !== call.x) assertNotInUse(call.out, 'out');
   dispatch.forward(call.x, call.out, call.element, call.alpha);
   return call.out;
+}
+
+/** The fast path's element dispatch, by the built-in tag getter (no Proxy, no spoofed tag). */
+function forwardInPlace(x: unknown, alpha: number): boolean {
+  const name = typedArrayName(x);
+  if (name === 'Float32Array') return dispatch.forwardInPlaceF32(x as Float32Array, alpha);
+  if (name === 'Float64Array') return dispatch.forwardInPlaceF64(x as Float64Array, alpha);
+  return false;
 }
 
 /**
@@ -84,7 +98,7 @@ export function leakyReluBackward(
   x: FloatArray | ArrayBufferLike,
   opts?: number | Options,
 ): FloatArray {
-  const call = checkBackward(dy, x, opts);
+  const call = checkBackward(dy, x, readOptions(opts));
   assertNotInUse(call.dy, 'dy');
   assertNotInUse(call.x, 'x');
   if (call.out !== call.dy) assertNotInUse(call.out, 'out');
@@ -100,7 +114,7 @@ export function leakyReluAsync<T extends FloatArray>(x: T, opts?: number | Async
 export function leakyReluAsync(x: ArrayBufferLike, opts?: number | AsyncOptions): Promise<FloatArray>;
 export function leakyReluAsync(x: FloatArray | ArrayBufferLike, opts?: number | AsyncOptions): Promise<FloatArray> {
   try {
-    const call = checkForward(x, opts);
+    const call = checkForward(x, readOptions(opts));
     return runAsync([{ x: call.x, out: call.out, element: call.element }], call.alpha, false, call.signal).then(() => call.out);
   } catch (error) {
     return Promise.reject(error);
@@ -120,7 +134,7 @@ export function leakyReluBackwardAsync(
   opts?: number | AsyncOptions,
 ): Promise<FloatArray> {
   try {
-    const call = checkBackward(dy, x, opts);
+    const call = checkBackward(dy, x, readOptions(opts));
     return runAsync([{ x: call.x, out: call.out, dy: call.dy, element: call.element }], call.alpha, true, call.signal).then(
       () => call.out,
     );

@@ -47,25 +47,35 @@ function dtypeOf(dtype: unknown): Element | undefined {
   throw invalidArgValue(`The "dtype" option must be 'float32' or 'float64'. Received ${describe(dtype)}`);
 }
 
+function optionsTypeError(opts: unknown): TypeError {
+  return invalidArgType(`The "options" argument must be a number (alpha) or an object. Received ${describe(opts)}`);
+}
+
+/** The options an options object may carry, as read from it. */
+export interface OptionValues {
+  alpha?: unknown;
+  out?: unknown;
+  dtype?: unknown;
+  signal?: unknown;
+}
+
 export function readOptions(opts: unknown): RawOptions {
   if (typeof opts === 'number') return { alpha: opts, out: undefined, dtype: undefined, signal: undefined };
   if (opts === undefined) return { alpha: DEFAULT_ALPHA, out: undefined, dtype: undefined, signal: undefined };
-  // A Number object is not a number: taken as an options object it would silently
-  // mean the default alpha.
-  if (typeof opts !== 'object' || opts === null || isBoxedPrimitive(opts)) {
-    throw invalidArgType(
-      `The "options" argument must be a number (alpha) or an object. Received ${describe(opts)}`,
-    );
-  }
-  const o = opts as { alpha?: unknown; out?: unknown; dtype?: unknown; signal?: unknown };
-  const alpha = o.alpha;
-  const out = o.out;
-  const dtype = o.dtype;
-  const signal = o.signal;
+  if (typeof opts !== 'object' || opts === null) throw optionsTypeError(opts);
+  const { alpha, out, dtype, signal } = opts as OptionValues;
+  return checkOptionValues(opts, alpha, out, dtype, signal);
+}
+
+/** The checks of an options object's values, read from it once by the caller. */
+export function checkOptionValues(opts: object, alpha: unknown, out: unknown, dtype: unknown, signal: unknown): RawOptions {
+  // A Number object is not a number: taken as an options object it would silently mean
+  // the default alpha. (It has no alpha; asked only then, since the check costs ~15 ns.)
+  if (alpha === undefined && isBoxedPrimitive(opts)) throw optionsTypeError(opts);
   const checked: RawOptions = { alpha: alphaOfType(alpha), out, dtype: dtypeOf(dtype), signal: undefined };
   if (signal !== undefined && !isAbortSignal(signal)) {
     throw invalidArgType(`The "signal" option must be an AbortSignal. Received ${describe(signal)}`);
   }
-  checked.signal = signal as AbortSignal | undefined;
+  checked.signal = signal as AbortSignal;
   return checked;
 }
