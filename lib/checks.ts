@@ -2,7 +2,7 @@
 // arguments: types, detached buffers, alpha's range, lengths, overlaps. Each returns
 // the checked views or throws a Node-style error, having touched nothing. Once the
 // options are read (options.ts) and a batch's lists copied, no user code runs.
-import { describe, invalidArgType, outOfRange } from './errors';
+import { dyLength, notArray, outListLength, tooManyArrays } from './errors';
 import { lengthOf } from './intrinsics';
 import { checkNotDetached, checkOutType, checkSameElement, classify, Element, viewOf } from './kinds';
 import type { FloatArray, Operand } from './kinds';
@@ -48,11 +48,7 @@ export function checkBackward(dyValue: unknown, xValue: unknown, o: RawOptions):
   alphaInRange(o.alpha, x.element);
   const dyData = viewOf(dy);
   const xData = viewOf(x);
-  if (lengthOf(dyData) !== lengthOf(xData)) {
-    throw outOfRange(
-      `The "dy" and "x" arguments must have the same length. Received ${lengthOf(dyData)} and ${lengthOf(xData)}`,
-    );
-  }
+  if (lengthOf(dyData) !== lengthOf(xData)) throw dyLength(lengthOf(dyData), lengthOf(xData));
   const dx = out ?? dyData;
   if (dx !== dyData) checkOutRange(dx, dyData, 'dy');
   checkOutRange(dx, xData, 'x');
@@ -72,9 +68,9 @@ export interface BatchCall {
  * trap) runs here, before any check, and cannot change what was checked.
  */
 function copyList(list: unknown, subject: string): unknown[] {
-  if (!Array.isArray(list)) throw invalidArgType(`${subject} must be an Array. Received ${describe(list)}`);
+  if (!Array.isArray(list)) throw notArray(subject, list);
   const n = list.length;
-  if (n > MAX_ARRAYS) throw outOfRange(`A call takes at most ${MAX_ARRAYS} arrays. Received ${n}`);
+  if (n > MAX_ARRAYS) throw tooManyArrays(MAX_ARRAYS, n);
   const copy = new Array<unknown>(n);
   for (let i = 0; i < n; i++) copy[i] = list[i];
   return copy;
@@ -103,7 +99,7 @@ export function checkBatch(xsValue: unknown, opts: unknown): BatchCall {
     if (out !== undefined) checkNotDetached(out, false, `out[${i}]`);
   }
   if (outList !== undefined && outList.length !== n) {
-    throw outOfRange(`The "out" option must have one entry per array (${n}). Received ${outList.length}`);
+    throw outListLength(n, outList.length);
   }
   const elements: Element[] = new Array(n);
   let hasF32 = false, hasF64 = false;

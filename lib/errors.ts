@@ -1,7 +1,9 @@
-// Errors with a Node-style `code`, as Node core throws them.
-import { isProxy, typedArrayName } from './intrinsics';
+// Every error the package throws: one builder and one message each, with Node-style
+// codes as Node core throws them. The native binding builds the same messages
+// (native/errors.cc) for the errors it shares with the facade; a test compares them.
+import { describe } from './describe';
 
-export type ErrorCode =
+type ErrorCode =
   | 'ERR_INVALID_ARG_TYPE'
   | 'ERR_INVALID_ARG_VALUE'
   | 'ERR_OUT_OF_RANGE'
@@ -11,32 +13,65 @@ export type ErrorCode =
 type WithCode<E extends Error> = E & { code: ErrorCode };
 
 function withCode<E extends Error>(error: E, code: ErrorCode): WithCode<E> {
-  Object.defineProperty(error, 'code', {
-    value: code,
-    enumerable: true,
-    writable: true,
-    configurable: true,
-  });
+  Object.defineProperty(error, 'code', { value: code, enumerable: true, writable: true, configurable: true });
   return error as WithCode<E>;
 }
 
-export function invalidArgType(message: string): WithCode<TypeError> {
-  return withCode(new TypeError(message), 'ERR_INVALID_ARG_TYPE');
+const typeError = (message: string): WithCode<TypeError> => withCode(new TypeError(message), 'ERR_INVALID_ARG_TYPE');
+const rangeError = (message: string): WithCode<RangeError> => withCode(new RangeError(message), 'ERR_OUT_OF_RANGE');
+
+// ---- Types
+
+export function notData(name: string, value: unknown): TypeError {
+  return typeError(
+    `The "${name}" argument must be a Float32Array, Float64Array, ArrayBuffer or SharedArrayBuffer. ` +
+      `Received ${describe(value)}`,
+  );
 }
 
-export function invalidArgValue(message: string): WithCode<TypeError> {
-  return withCode(new TypeError(message), 'ERR_INVALID_ARG_VALUE');
+export function notFloatArray(name: string, value: unknown): TypeError {
+  return typeError(`The "${name}" argument must be a Float32Array or Float64Array. Received ${describe(value)}`);
 }
 
-export function outOfRange(message: string): WithCode<RangeError> {
-  return withCode(new RangeError(message), 'ERR_OUT_OF_RANGE');
+export function notArray(subject: string, value: unknown): TypeError {
+  return typeError(`${subject} must be an Array. Received ${describe(value)}`);
 }
 
-export function detached(name: string): WithCode<TypeError> {
+export function optionsType(value: unknown): TypeError {
+  return typeError(`The "options" argument must be a number (alpha) or an object. Received ${describe(value)}`);
+}
+
+export function alphaType(value: unknown): TypeError {
+  return typeError(`The "alpha" argument must be of type number. Received ${describe(value)}`);
+}
+
+export function signalType(value: unknown): TypeError {
+  return typeError(`The "signal" option must be an AbortSignal. Received ${describe(value)}`);
+}
+
+export function dtypeValue(value: unknown): TypeError {
+  return withCode(
+    new TypeError(`The "dtype" option must be 'float32' or 'float64'. Received ${describe(value)}`),
+    'ERR_INVALID_ARG_VALUE',
+  );
+}
+
+/** `name` (out) must have the element type `expected` of `like`; it has `actual`. */
+export function elementMismatch(name: string, expected: string, like: string, actual: string): TypeError {
+  return typeError(`The "${name}" argument must be a ${expected} like "${like}". Received a ${actual}`);
+}
+
+export function dyElementMismatch(dy: string, x: string): TypeError {
+  return typeError(`The "dy" and "x" arguments must have the same element type. Received a ${dy} and a ${x}`);
+}
+
+// ---- State
+
+export function detached(name: string): TypeError {
   return withCode(new TypeError(`The "${name}" argument's buffer is detached`), 'ERR_INVALID_STATE');
 }
 
-export function detachedWhileInUse(): WithCode<TypeError> {
+export function detachedWhileInUse(): TypeError {
   return withCode(
     new TypeError(
       "An array's buffer was detached or shrunk while an async leaky-relu call worked on it; " +
@@ -46,7 +81,7 @@ export function detachedWhileInUse(): WithCode<TypeError> {
   );
 }
 
-export function bufferInUse(name: string): WithCode<Error> {
+export function bufferInUse(name: string): Error {
   return withCode(
     new Error(
       `The "${name}" argument overlaps memory that an unfinished leakyReluAsync/leakyReluBatch ` +
@@ -56,38 +91,50 @@ export function bufferInUse(name: string): WithCode<Error> {
   );
 }
 
+// ---- Values, lengths and overlaps
+
+export function alphaRange(alpha: number, float32: boolean): RangeError {
+  return rangeError(
+    float32
+      ? `The "alpha" argument must be finite once rounded to float32 for float32 data. Received ${alpha}`
+      : `The "alpha" argument must be a finite number. Received ${alpha}`,
+  );
+}
+
+export function notWholeElements(name: string, size: number, dtype: string, bytes: number): RangeError {
+  return rangeError(
+    `The "${name}" argument's byteLength must be a multiple of ${size} to be read as ${dtype}. Received ${bytes}`,
+  );
+}
+
+export function outLength(like: string, expected: number, actual: number): RangeError {
+  return rangeError(`The "out" argument must have the length of "${like}" (${expected}). Received ${actual}`);
+}
+
+export function dyLength(dy: number, x: number): RangeError {
+  return rangeError(`The "dy" and "x" arguments must have the same length. Received ${dy} and ${x}`);
+}
+
+export function outListLength(expected: number, actual: number): RangeError {
+  return rangeError(`The "out" option must have one entry per array (${expected}). Received ${actual}`);
+}
+
+export function tooManyArrays(max: number, actual: number): RangeError {
+  return rangeError(`A call takes at most ${max} arrays. Received ${actual}`);
+}
+
+export function partialOverlap(like: string): RangeError {
+  return rangeError(`The "out" argument partly overlaps "${like}"; only the exact same memory (in place) is allowed`);
+}
+
+export function batchOverlap(): RangeError {
+  return rangeError('An output of the batch overlaps another array of the batch');
+}
+
 /** What the async functions reject with when their signal aborts, like Node core's AbortError. */
 export function abortError(reason: unknown): Error & { code: 'ABORT_ERR' } {
-  const error = new Error('The operation was aborted', { cause: reason }) as Error & {
-    code: 'ABORT_ERR';
-  };
+  const error = new Error('The operation was aborted', { cause: reason }) as Error & { code: 'ABORT_ERR' };
   error.name = 'AbortError';
   error.code = 'ABORT_ERR';
   return error;
-}
-
-/**
- * How a value looks in an error message: its type, not its contents. Read through
- * descriptors only, so that describing a value runs none of its code (a Proxy's
- * traps, a `constructor` or `name` getter).
- */
-export function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (value === undefined) return 'undefined';
-  if (typeof value === 'function') return 'a function';
-  if (typeof value !== 'object') {
-    const text = typeof value === 'symbol' ? value.toString() : String(value);
-    return `type ${typeof value} (${text.slice(0, 30)})`;
-  }
-  if (isProxy(value)) return 'a Proxy';
-  const name = typedArrayName(value) ?? constructorName(value);
-  return name ? `an instance of ${name}` : 'an object';
-}
-
-function constructorName(value: object): string | undefined {
-  const proto = Object.getPrototypeOf(value) as object | null;
-  const ctor = proto === null ? undefined : Object.getOwnPropertyDescriptor(proto, 'constructor')?.value;
-  if (typeof ctor !== 'function' || isProxy(ctor)) return undefined;
-  const name = Object.getOwnPropertyDescriptor(ctor, 'name')?.value;
-  return typeof name === 'string' ? name : undefined;
 }

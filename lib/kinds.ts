@@ -1,6 +1,6 @@
 // What a data argument is, judged by what it really is (intrinsics.ts), and the
 // element type its memory is read as.
-import { describe, detached, invalidArgType, outOfRange } from './errors';
+import { detached, dyElementMismatch, elementMismatch, notData, notFloatArray, notWholeElements } from './errors';
 import {
   bufferByteLength,
   bufferOf,
@@ -35,15 +35,8 @@ export function floatElementOf(value: unknown): Element | 0 {
   return name === 'Float32Array' ? Element.F32 : name === 'Float64Array' ? Element.F64 : 0;
 }
 
-export function elementName(element: Element): string {
+function elementName(element: Element): string {
   return element === Element.F64 ? 'Float64Array' : 'Float32Array';
-}
-
-function dataTypeError(name: string, value: unknown): TypeError {
-  return invalidArgType(
-    `The "${name}" argument must be a Float32Array, Float64Array, ArrayBuffer or ` +
-      `SharedArrayBuffer. Received ${describe(value)}`,
-  );
 }
 
 /** The type stage of a data argument; raw memory is read as `dtype` (float32 by default). */
@@ -53,31 +46,19 @@ export function classify(value: unknown, name: string, dtype: Element | undefine
   if (isArrayBuffer(value) || isSharedArrayBuffer(value)) {
     return { value, raw: true, element: dtype ?? Element.F32, name };
   }
-  throw dataTypeError(name, value);
+  throw notData(name, value);
 }
 
 /** The type stage of `out`: a typed array of the input's element type. */
 export function checkOutType(out: unknown, input: Operand, name = 'out'): FloatArray {
   const element = floatElementOf(out);
-  if (element === 0) {
-    throw invalidArgType(`The "${name}" argument must be a Float32Array or Float64Array. Received ${describe(out)}`);
-  }
-  if (element !== input.element) {
-    throw invalidArgType(
-      `The "${name}" argument must be a ${elementName(input.element)} like "${input.name}". ` +
-        `Received a ${elementName(element)}`,
-    );
-  }
+  if (element === 0) throw notFloatArray(name, out);
+  if (element !== input.element) throw elementMismatch(name, elementName(input.element), input.name, elementName(element));
   return out as FloatArray;
 }
 
 export function checkSameElement(dy: Operand, x: Operand): void {
-  if (dy.element !== x.element) {
-    throw invalidArgType(
-      `The "dy" and "x" arguments must have the same element type. Received a ` +
-        `${elementName(dy.element)} and a ${elementName(x.element)}`,
-    );
-  }
+  if (dy.element !== x.element) throw dyElementMismatch(elementName(dy.element), elementName(x.element));
 }
 
 /** Only an empty view can sit on a detached buffer, so live data pays one comparison. */
@@ -98,11 +79,6 @@ export function viewOf(op: Operand): FloatArray {
   const bytes = bufferByteLength(buffer);
   const f64 = op.element === Element.F64;
   const size = f64 ? 8 : 4;
-  if (bytes % size !== 0) {
-    throw outOfRange(
-      `The "${op.name}" argument's byteLength must be a multiple of ${size} to be read as ` +
-        `${f64 ? 'float64' : 'float32'}. Received ${bytes}`,
-    );
-  }
+  if (bytes % size !== 0) throw notWholeElements(op.name, size, f64 ? 'float64' : 'float32', bytes);
   return f64 ? new Float64Array(buffer, 0, bytes / 8) : new Float32Array(buffer, 0, bytes / 4);
 }

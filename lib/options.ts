@@ -1,7 +1,7 @@
 // The options argument: a bare number (alpha) or an object whose every option is read
 // exactly once, here, before any check. A getter on it runs now and only now; what it
 // throws reaches the caller as is, before anything is registered or touched.
-import { describe, invalidArgType, invalidArgValue, outOfRange } from './errors';
+import { alphaRange, alphaType, dtypeValue, optionsType, signalType } from './errors';
 import { isAbortSignal, isBoxedPrimitive } from './intrinsics';
 import { Element } from './kinds';
 
@@ -18,7 +18,7 @@ export interface RawOptions {
 export function alphaOfType(alpha: unknown): number {
   if (alpha === undefined) return DEFAULT_ALPHA;
   if (typeof alpha !== 'number') {
-    throw invalidArgType(`The "alpha" option must be of type number. Received ${describe(alpha)}`);
+    throw alphaType(alpha);
   }
   return alpha;
 }
@@ -27,16 +27,10 @@ export function alphaOfType(alpha: unknown): number {
 export function alphaInRange(alpha: number, element: Element): number {
   if (element === Element.F32) {
     const rounded = Math.fround(alpha);
-    if (rounded - rounded !== 0) {
-      throw outOfRange(
-        `The "alpha" option must be finite once rounded to float32 for float32 data. Received ${alpha}`,
-      );
-    }
+    if (rounded - rounded !== 0) throw alphaRange(alpha, true);
     return rounded;
   }
-  if (alpha - alpha !== 0) {
-    throw outOfRange(`The "alpha" option must be a finite number. Received ${alpha}`);
-  }
+  if (alpha - alpha !== 0) throw alphaRange(alpha, false);
   return alpha;
 }
 
@@ -44,11 +38,7 @@ function dtypeOf(dtype: unknown): Element | undefined {
   if (dtype === undefined) return undefined;
   if (dtype === 'float32') return Element.F32;
   if (dtype === 'float64') return Element.F64;
-  throw invalidArgValue(`The "dtype" option must be 'float32' or 'float64'. Received ${describe(dtype)}`);
-}
-
-function optionsTypeError(opts: unknown): TypeError {
-  return invalidArgType(`The "options" argument must be a number (alpha) or an object. Received ${describe(opts)}`);
+  throw dtypeValue(dtype);
 }
 
 /** The options an options object may carry, as read from it. */
@@ -62,7 +52,7 @@ export interface OptionValues {
 export function readOptions(opts: unknown): RawOptions {
   if (typeof opts === 'number') return { alpha: opts, out: undefined, dtype: undefined, signal: undefined };
   if (opts === undefined) return { alpha: DEFAULT_ALPHA, out: undefined, dtype: undefined, signal: undefined };
-  if (typeof opts !== 'object' || opts === null) throw optionsTypeError(opts);
+  if (typeof opts !== 'object' || opts === null) throw optionsType(opts);
   const { alpha, out, dtype, signal } = opts as OptionValues;
   return checkOptionValues(opts, alpha, out, dtype, signal);
 }
@@ -71,10 +61,10 @@ export function readOptions(opts: unknown): RawOptions {
 export function checkOptionValues(opts: object, alpha: unknown, out: unknown, dtype: unknown, signal: unknown): RawOptions {
   // A Number object is not a number: taken as an options object it would silently mean
   // the default alpha. (It has no alpha; asked only then, since the check costs ~15 ns.)
-  if (alpha === undefined && isBoxedPrimitive(opts)) throw optionsTypeError(opts);
+  if (alpha === undefined && isBoxedPrimitive(opts)) throw optionsType(opts);
   const checked: RawOptions = { alpha: alphaOfType(alpha), out, dtype: dtypeOf(dtype), signal: undefined };
   if (signal !== undefined && !isAbortSignal(signal)) {
-    throw invalidArgType(`The "signal" option must be an AbortSignal. Received ${describe(signal)}`);
+    throw signalType(signal);
   }
   checked.signal = signal as AbortSignal;
   return checked;

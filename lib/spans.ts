@@ -1,7 +1,7 @@
 // Memory geometry of checked views: whether an output partly overlaps an input, and
 // whether any output of a batch overlaps another array of it. Views of different
 // buffer objects count as disjoint here; the native binding compares real addresses.
-import { outOfRange } from './errors';
+import { batchOverlap, outLength, partialOverlap } from './errors';
 import { bufferOf, byteLengthOf, byteOffsetOf, lengthOf } from './intrinsics';
 import type { FloatArray } from './kinds';
 
@@ -17,15 +17,9 @@ export function partlyOverlaps(a: FloatArray, b: FloatArray): boolean {
 
 /** `out` must have the input's length and be either the input's exact memory or none of it. */
 export function checkOutRange(out: FloatArray, input: FloatArray, name: string): void {
-  const n = lengthOf(input), outLength = lengthOf(out);
-  if (outLength !== n) {
-    throw outOfRange(`The "out" argument must have the length of "${name}" (${n}). Received ${outLength}`);
-  }
-  if (partlyOverlaps(out, input)) {
-    throw outOfRange(
-      `The "out" argument partly overlaps "${name}"; only the exact same memory (in place) is allowed`,
-    );
-  }
+  const n = lengthOf(input), m = lengthOf(out);
+  if (m !== n) throw outLength(name, n, m);
+  if (partlyOverlaps(out, input)) throw partialOverlap(name);
 }
 
 interface Span {
@@ -65,7 +59,7 @@ export function checkBatchDisjoint(xs: readonly FloatArray[], outs: readonly Flo
     for (const s of spans) {
       const limit = s.write ? anySpan.excluding(s.task) : writeSpan.excluding(s.task);
       if (limit > s.begin) {
-        throw outOfRange(`xs[${s.task}] of the batch overlaps another array of the batch that is written to`);
+        throw batchOverlap();
       }
       anySpan.add(s.end, s.task);
       if (s.write) writeSpan.add(s.end, s.task);
