@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 // Every suite in test/ runs once per kernel set this CPU may have (capped through
 // LEAKY_RELU_ISA: a cap above what the CPU has gives the best it has) and once on the
-// pure-JS backend. The packaging suite runs alone, after them (see package.json).
+// pure-JS backend. The packaging suite runs alone, after them (see scripts/test.js).
 const main = ['test/*.test.ts'];
 export default defineConfig({
   test: {
