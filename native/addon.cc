@@ -35,7 +35,7 @@ bool StrictlyEqual(napi_env env, napi_value a, napi_value b) {
 }
 
 Task TaskOf(const Operands& o, double alpha) {
-  return Task{o.backward, o.x.type == napi_float64_array, o.x.data,
+  return Task{o.backward, DtypeOf(o.x.type), o.x.data,
               o.backward ? o.dy.data : nullptr, o.out.data, o.x.length, alpha};
 }
 

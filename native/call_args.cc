@@ -53,7 +53,13 @@ bool NoPartialOverlap(napi_env env, const FloatView& out, const FloatView& in, c
 
 }  // namespace
 
-std::size_t ElementSize(napi_typedarray_type type) { return type == napi_float64_array ? 8 : 4; }
+Dtype DtypeOf(napi_typedarray_type type) {
+  return type == napi_float64_array ? Dtype::kF64 : Dtype::kF32;
+}
+
+std::size_t ElementSize(napi_typedarray_type type) {
+  return kElementBytes[static_cast<std::size_t>(DtypeOf(type))];
+}
 
 ByteRange RangeOf(const FloatView& v) {
   const auto begin = reinterpret_cast<std::uintptr_t>(v.data);

@@ -10,6 +10,7 @@
 #include <cstddef>
 
 #include "busy_ranges.h"
+#include "kernels.h"
 
 namespace leaky_relu {
 
@@ -32,6 +33,8 @@ struct Operands {
   FloatView x, dy, out;
 };
 
+// The element type of a view that passed stage 1 (float32 or float64).
+Dtype DtypeOf(napi_typedarray_type type);
 std::size_t ElementSize(napi_typedarray_type type);
 ByteRange RangeOf(const FloatView& view);
 

@@ -6,7 +6,7 @@
 namespace leaky_relu {
 namespace {
 
-std::size_t ElementSize(const Task& t) { return t.f64 ? 8 : 4; }
+std::size_t ElementSize(const Task& t) { return kElementBytes[static_cast<std::size_t>(t.dtype)]; }
 
 ByteRange RangeOf(const void* p, const Task& t) {
   const auto begin = reinterpret_cast<std::uintptr_t>(p);
@@ -88,25 +88,13 @@ Job::Job(const KernelSet* kernels, std::vector<Task> tasks, std::size_t chunk_by
 }
 
 void RunTask(const KernelSet& k, const Task& t, std::size_t begin, std::size_t end) {
-  const std::size_t n = end - begin;
-  if (t.f64) {
-    const double* x = static_cast<const double*>(t.x) + begin;
-    double* out = static_cast<double*>(t.out) + begin;
-    if (t.backward) {
-      k.backward_f64(static_cast<const double*>(t.dy) + begin, x, out, n, t.alpha);
-    } else {
-      k.forward_f64(x, out, n, t.alpha);
-    }
-  } else {
-    const float* x = static_cast<const float*>(t.x) + begin;
-    float* out = static_cast<float*>(t.out) + begin;
-    const float alpha = static_cast<float>(t.alpha);
-    if (t.backward) {
-      k.backward_f32(static_cast<const float*>(t.dy) + begin, x, out, n, alpha);
-    } else {
-      k.forward_f32(x, out, n, alpha);
-    }
-  }
+  const Op op = t.backward ? Op::kBackward : Op::kForward;
+  const Kernel kernel = k.kernels[static_cast<std::size_t>(t.dtype)][static_cast<std::size_t>(op)];
+  const std::size_t offset = begin * ElementSize(t);
+  // The gate is x; the value is dy backward, x itself forward.
+  const void* x = static_cast<const unsigned char*>(t.x) + offset;
+  const void* value = t.backward ? static_cast<const unsigned char*>(t.dy) + offset : x;
+  kernel(x, value, static_cast<unsigned char*>(t.out) + offset, end - begin, t.alpha);
 }
 
 void Job::RunLane() {

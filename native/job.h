@@ -17,12 +17,12 @@ namespace leaky_relu {
 
 struct Task {
   bool backward;   // dx = x > 0 ? dy : alpha * dy, else y = x > 0 ? x : alpha * x
-  bool f64;        // element type of every array of the task
+  Dtype dtype;     // element type of every array of the task
   const void* x;
   const void* dy;  // backward only
   void* out;       // exactly x (or dy), or disjoint from them
   std::size_t length;
-  double alpha;    // rounded to float by the kernel call for f32 tasks
+  double alpha;    // rounded to the element type by the kernel
 };
 
 // Whether some task's output overlaps memory that another task reads or writes (a
@@ -30,7 +30,7 @@ struct Task {
 // its chunks run in parallel, so it is refused.
 bool OutputsCollide(const std::vector<Task>& tasks);
 
-// Runs elements [begin, end) of a task on `kernels`.
+// Runs elements [begin, end) of a task on `kernels`: one table lookup.
 void RunTask(const KernelSet& kernels, const Task& task, std::size_t begin, std::size_t end);
 
 // The memory a job touches, for the busy registry.

@@ -1,7 +1,7 @@
 // The kernel interface: plain pointers and counts, nothing of Node.
 // Included by the per-ISA files, so it must stay free of inline functions and
 // templates (an ISA-flagged copy of a shared inline function could be the one the
-// linker keeps for everybody).
+// linker keeps for everybody). Constants and types only.
 #ifndef LEAKY_RELU_KERNELS_H_
 #define LEAKY_RELU_KERNELS_H_
 
@@ -9,20 +9,30 @@
 
 namespace leaky_relu {
 
-// y[i] = x[i] > 0 ? x[i] : alpha * x[i]. y == x (in place) is allowed; any other
-// overlap is not (the callers reject it).
-using ForwardF32 = void (*)(const float* x, float* y, std::size_t n, float alpha);
-using ForwardF64 = void (*)(const double* x, double* y, std::size_t n, double alpha);
-// dx[i] = x[i] > 0 ? dy[i] : alpha * dy[i]. dx may be exactly dy or exactly x.
-using BackwardF32 = void (*)(const float* dy, const float* x, float* dx, std::size_t n, float alpha);
-using BackwardF64 = void (*)(const double* dy, const double* x, double* dx, std::size_t n, double alpha);
+// Forward is backward with the gate equal to the value (see Kernel).
+enum class Op : unsigned { kForward, kBackward, kCount };
+// The element type in memory (a kernel may compute in a wider type).
+enum class Dtype : unsigned { kF32, kF64, kCount };
+
+constexpr std::size_t kOpCount = static_cast<std::size_t>(Op::kCount);
+constexpr std::size_t kDtypeCount = static_cast<std::size_t>(Dtype::kCount);
+
+// Bytes per element, indexed by Dtype.
+constexpr std::size_t kElementBytes[kDtypeCount] = {4, 8};
+
+// out[i] = gate[i] > 0 ? value[i] : alpha * value[i], for n elements of one Dtype.
+// Forward: gate = value = x, and the kernel reads it once; out = y, which may be x.
+// Backward: gate = x, value = dy, out = dx, which may be exactly dy or exactly x.
+// Any other overlap is not allowed (the callers reject it). The kernel rounds alpha to
+// its element type itself: (float)alpha for float32, which is Math.fround(alpha).
+using Kernel = void (*)(const void* gate, const void* value, void* out, std::size_t n,
+                        double alpha);
 
 struct KernelSet {
   const char* isa;
-  ForwardF32 forward_f32;
-  ForwardF64 forward_f64;
-  BackwardF32 backward_f32;
-  BackwardF64 backward_f64;
+  // kernels[Dtype][Op]: one row per element type, so that an ISA gains a type with one
+  // traits struct and one row.
+  Kernel kernels[kDtypeCount][kOpCount];
 };
 
 // One per ISA file; each is defined only where its file is compiled.

@@ -22,117 +22,118 @@ namespace {
 
 // Every function of this file goes into its own section, which survives stripping:
 // the packaging test disassembles the shipped binary and checks that no code outside
-// the AVX2 sections touches ymm registers.
+// the AVX2 sections touches ymm registers. GCC ignores a section attribute on a
+// template (PR 70435), so the table's entries are plain functions (each type's Forward
+// and Backward) and `flatten` inlines the templates into them: no template code is left
+// out of line, in .text. (always_inline on the body does that too, but GCC then laid
+// the head peel out of line; flatten gives the code of the hand-written kernels.)
+// No std:: template (std::min, ...) may be instantiated in this file: its AVX2 copy,
+// a COMDAT outside this section, could be the one the linker keeps for the whole
+// binary, and the scalar path would then die with SIGILL on an older CPU.
 #define KERNEL_CODE __attribute__((section("lr_avx2")))
+#define KERNEL_ENTRY __attribute__((section("lr_avx2"), flatten))
 
-// Loading 8 entries from kMask32 + 8 - r gives r all-ones lanes then zeros: the head
-// and the tail are done with maskload/maskstore, which never touch the masked-off
-// lanes' memory.
-alignas(32) const std::int32_t kMask32[16] = {-1, -1, -1, -1, -1, -1, -1, -1,
-                                              0,  0,  0,  0,  0,  0,  0,  0};
-alignas(32) const std::int64_t kMask64[8] = {-1, -1, -1, -1, 0, 0, 0, 0};
-
-KERNEL_CODE inline __m256 Select32(__m256 x, __m256 v, __m256 alpha) {
-  const __m256 positive = _mm256_cmp_ps(x, _mm256_setzero_ps(), _CMP_GT_OQ);
-  return _mm256_blendv_ps(_mm256_mul_ps(v, alpha), v, positive);
-}
-
-KERNEL_CODE inline __m256d Select64(__m256d x, __m256d v, __m256d alpha) {
-  const __m256d positive = _mm256_cmp_pd(x, _mm256_setzero_pd(), _CMP_GT_OQ);
-  return _mm256_blendv_pd(_mm256_mul_pd(v, alpha), v, positive);
-}
-
-// Elements of `size` bytes from p to the next 32-byte boundary, at most n.
-KERNEL_CODE inline std::size_t HeadLength(const void* p, std::size_t size, std::size_t n) {
-  const std::size_t head = ((32 - (reinterpret_cast<std::uintptr_t>(p) & 31)) & 31) / size;
+// Elements from p to the next vector-size (32-byte) boundary, at most n.
+template <class T>
+inline std::size_t HeadLength(const void* p, std::size_t n) {
+  constexpr std::uintptr_t kBytes = T::kLanes * sizeof(typename T::Storage);
+  const std::uintptr_t misaligned = reinterpret_cast<std::uintptr_t>(p) & (kBytes - 1);
+  const std::size_t head = ((kBytes - misaligned) & (kBytes - 1)) / sizeof(typename T::Storage);
   return head < n ? head : n;
 }
 
-// The first `count` lanes only (count < one vector), for the head and the tail.
-KERNEL_CODE inline __m256i Lanes32(std::size_t count) {
-  return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(kMask32 + 8 - count));
-}
-KERNEL_CODE inline __m256i Lanes64(std::size_t count) {
-  return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(kMask64 + 4 - count));
-}
-
-KERNEL_CODE inline void ForwardPart32(const float* x, float* y, std::size_t count, __m256 a) {
-  const __m256i mask = Lanes32(count);
-  const __m256 v = _mm256_maskload_ps(x, mask);
-  _mm256_maskstore_ps(y, mask, Select32(v, v, a));
+// Fewer elements than one vector, with maskload/maskstore, which never touch the
+// masked-off lanes' memory: the head and the tail.
+template <class T, Op kOp>
+inline void Part(const typename T::Storage* gate, const typename T::Storage* value,
+                 typename T::Storage* out, std::size_t count, typename T::Vec a) {
+  const typename T::Mask mask = T::Lanes(count);
+  const typename T::Vec v = T::LoadPart(value, mask);
+  const typename T::Vec g = kOp == Op::kForward ? v : T::LoadPart(gate, mask);
+  T::StorePart(out, mask, T::Select(g, v, a));
 }
 
-KERNEL_CODE inline void ForwardPart64(const double* x, double* y, std::size_t count, __m256d a) {
-  const __m256i mask = Lanes64(count);
-  const __m256d v = _mm256_maskload_pd(x, mask);
-  _mm256_maskstore_pd(y, mask, Select64(v, v, a));
-}
-
-KERNEL_CODE inline void BackwardPart32(const float* dy, const float* x, float* dx,
-                                       std::size_t count, __m256 a) {
-  const __m256i mask = Lanes32(count);
-  const __m256 g = _mm256_maskload_ps(dy, mask);
-  const __m256 v = _mm256_maskload_ps(x, mask);
-  _mm256_maskstore_ps(dx, mask, Select32(v, g, a));
-}
-
-KERNEL_CODE inline void BackwardPart64(const double* dy, const double* x, double* dx,
-                                       std::size_t count, __m256d a) {
-  const __m256i mask = Lanes64(count);
-  const __m256d g = _mm256_maskload_pd(dy, mask);
-  const __m256d v = _mm256_maskload_pd(x, mask);
-  _mm256_maskstore_pd(dx, mask, Select64(v, g, a));
-}
-
-KERNEL_CODE void ForwardF32Avx2(const float* x, float* y, std::size_t n, float alpha) {
-  const __m256 a = _mm256_set1_ps(alpha);
-  std::size_t i = HeadLength(y, sizeof(float), n);
-  if (i != 0) ForwardPart32(x, y, i, a);
-  for (; i + 8 <= n; i += 8) {
-    const __m256 v = _mm256_loadu_ps(x + i);
-    _mm256_storeu_ps(y + i, Select32(v, v, a));
+// The one body of this file's kernels (Kernel in kernels.h); forward loads x once.
+template <class T, Op kOp>
+inline void Run(const void* gate_p, const void* value_p, void* out_p, std::size_t n,
+                double alpha) {
+  using S = typename T::Storage;
+  using V = typename T::Vec;
+  const S* gate = static_cast<const S*>(gate_p);
+  const S* value = static_cast<const S*>(value_p);
+  S* out = static_cast<S*>(out_p);
+  const V a = T::Set1(alpha);
+  std::size_t i = HeadLength<T>(out, n);
+  if (i != 0) Part<T, kOp>(gate, value, out, i, a);
+  for (; i + T::kLanes <= n; i += T::kLanes) {
+    const V v = T::Load(value + i);
+    const V g = kOp == Op::kForward ? v : T::Load(gate + i);
+    T::Store(out + i, T::Select(g, v, a));
   }
-  if (i < n) ForwardPart32(x + i, y + i, n - i, a);
+  if (i < n) Part<T, kOp>(gate + i, value + i, out + i, n - i, a);
 }
 
-KERNEL_CODE void ForwardF64Avx2(const double* x, double* y, std::size_t n, double alpha) {
-  const __m256d a = _mm256_set1_pd(alpha);
-  std::size_t i = HeadLength(y, sizeof(double), n);
-  if (i != 0) ForwardPart64(x, y, i, a);
-  for (; i + 4 <= n; i += 4) {
-    const __m256d v = _mm256_loadu_pd(x + i);
-    _mm256_storeu_pd(y + i, Select64(v, v, a));
+// An element type: Storage is its type in memory, Vec the vector it computes in (a
+// 16-bit type would load into float32 lanes and convert back on store); then its two
+// kernels, the entries of its table row.
+// Lanes(r) loads kLanes entries from kMask + kLanes - r: r all-ones lanes, then zeros.
+struct F32 {
+  using Storage = float;
+  using Vec = __m256;
+  using Mask = __m256i;
+  static constexpr std::size_t kLanes = 8;
+  alignas(32) static constexpr std::int32_t kMask[16] = {-1, -1, -1, -1, -1, -1, -1, -1,
+                                                         0,  0,  0,  0,  0,  0,  0,  0};
+  KERNEL_CODE static Vec Set1(double alpha) { return _mm256_set1_ps(static_cast<float>(alpha)); }
+  KERNEL_CODE static Vec Load(const Storage* p) { return _mm256_loadu_ps(p); }
+  KERNEL_CODE static void Store(Storage* p, Vec v) { _mm256_storeu_ps(p, v); }
+  KERNEL_CODE static Mask Lanes(std::size_t count) {
+    return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(kMask + kLanes - count));
   }
-  if (i < n) ForwardPart64(x + i, y + i, n - i, a);
-}
+  KERNEL_CODE static Vec LoadPart(const Storage* p, Mask m) { return _mm256_maskload_ps(p, m); }
+  KERNEL_CODE static void StorePart(Storage* p, Mask m, Vec v) { _mm256_maskstore_ps(p, m, v); }
+  KERNEL_CODE static Vec Select(Vec gate, Vec v, Vec alpha) {
+    const Vec positive = _mm256_cmp_ps(gate, _mm256_setzero_ps(), _CMP_GT_OQ);
+    return _mm256_blendv_ps(_mm256_mul_ps(v, alpha), v, positive);
+  }
+  KERNEL_ENTRY static void Forward(const void* g, const void* v, void* o, std::size_t n, double a) {
+    Run<F32, Op::kForward>(g, v, o, n, a);
+  }
+  KERNEL_ENTRY static void Backward(const void* g, const void* v, void* o, std::size_t n, double a) {
+    Run<F32, Op::kBackward>(g, v, o, n, a);
+  }
+};
 
-KERNEL_CODE void BackwardF32Avx2(const float* dy, const float* x, float* dx, std::size_t n, float alpha) {
-  const __m256 a = _mm256_set1_ps(alpha);
-  std::size_t i = HeadLength(dx, sizeof(float), n);
-  if (i != 0) BackwardPart32(dy, x, dx, i, a);
-  for (; i + 8 <= n; i += 8) {
-    const __m256 g = _mm256_loadu_ps(dy + i);
-    const __m256 v = _mm256_loadu_ps(x + i);
-    _mm256_storeu_ps(dx + i, Select32(v, g, a));
+struct F64 {
+  using Storage = double;
+  using Vec = __m256d;
+  using Mask = __m256i;
+  static constexpr std::size_t kLanes = 4;
+  alignas(32) static constexpr std::int64_t kMask[8] = {-1, -1, -1, -1, 0, 0, 0, 0};
+  KERNEL_CODE static Vec Set1(double alpha) { return _mm256_set1_pd(alpha); }
+  KERNEL_CODE static Vec Load(const Storage* p) { return _mm256_loadu_pd(p); }
+  KERNEL_CODE static void Store(Storage* p, Vec v) { _mm256_storeu_pd(p, v); }
+  KERNEL_CODE static Mask Lanes(std::size_t count) {
+    return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(kMask + kLanes - count));
   }
-  if (i < n) BackwardPart32(dy + i, x + i, dx + i, n - i, a);
-}
-
-KERNEL_CODE void BackwardF64Avx2(const double* dy, const double* x, double* dx, std::size_t n, double alpha) {
-  const __m256d a = _mm256_set1_pd(alpha);
-  std::size_t i = HeadLength(dx, sizeof(double), n);
-  if (i != 0) BackwardPart64(dy, x, dx, i, a);
-  for (; i + 4 <= n; i += 4) {
-    const __m256d g = _mm256_loadu_pd(dy + i);
-    const __m256d v = _mm256_loadu_pd(x + i);
-    _mm256_storeu_pd(dx + i, Select64(v, g, a));
+  KERNEL_CODE static Vec LoadPart(const Storage* p, Mask m) { return _mm256_maskload_pd(p, m); }
+  KERNEL_CODE static void StorePart(Storage* p, Mask m, Vec v) { _mm256_maskstore_pd(p, m, v); }
+  KERNEL_CODE static Vec Select(Vec gate, Vec v, Vec alpha) {
+    const Vec positive = _mm256_cmp_pd(gate, _mm256_setzero_pd(), _CMP_GT_OQ);
+    return _mm256_blendv_pd(_mm256_mul_pd(v, alpha), v, positive);
   }
-  if (i < n) BackwardPart64(dy + i, x + i, dx + i, n - i, a);
-}
+  KERNEL_ENTRY static void Forward(const void* g, const void* v, void* o, std::size_t n, double a) {
+    Run<F64, Op::kForward>(g, v, o, n, a);
+  }
+  KERNEL_ENTRY static void Backward(const void* g, const void* v, void* o, std::size_t n, double a) {
+    Run<F64, Op::kBackward>(g, v, o, n, a);
+  }
+};
 
 }  // namespace
 
-const KernelSet kAvx2Kernels = {"avx2", ForwardF32Avx2, ForwardF64Avx2, BackwardF32Avx2,
-                                BackwardF64Avx2};
+// One row per Dtype, in its order.
+const KernelSet kAvx2Kernels = {"avx2", {{F32::Forward, F32::Backward},
+                                         {F64::Forward, F64::Backward}}};
 
 }  // namespace leaky_relu

@@ -24,110 +24,110 @@ namespace {
 
 // Every function of this file goes into its own section, which survives stripping:
 // the packaging test disassembles the shipped binary and checks that no code outside
-// the AVX-512 sections touches zmm registers.
+// the AVX-512 sections touches zmm registers. GCC ignores a section attribute on a
+// template (PR 70435), so the table's entries are plain functions (each type's Forward
+// and Backward) and `flatten` inlines the templates into them: no template code is left
+// out of line, in .text. (always_inline on the body does that too, but GCC then laid
+// the head peel out of line; flatten gives the code of the hand-written kernels.)
+// No std:: template (std::min, ...) may be instantiated in this file: its AVX-512 copy,
+// a COMDAT outside this section, could be the one the linker keeps for the whole
+// binary, and the scalar path would then die with SIGILL on an older CPU.
 #define KERNEL_CODE __attribute__((section("lr_avx512")))
+#define KERNEL_ENTRY __attribute__((section("lr_avx512"), flatten))
 
-KERNEL_CODE inline __m512 Select32(__m512 x, __m512 v, __m512 alpha) {
-  const __mmask16 not_positive = _mm512_cmp_ps_mask(x, _mm512_setzero_ps(), _CMP_NGT_UQ);
-  return _mm512_mask_mul_ps(v, not_positive, v, alpha);
-}
-
-KERNEL_CODE inline __m512d Select64(__m512d x, __m512d v, __m512d alpha) {
-  const __mmask8 not_positive = _mm512_cmp_pd_mask(x, _mm512_setzero_pd(), _CMP_NGT_UQ);
-  return _mm512_mask_mul_pd(v, not_positive, v, alpha);
-}
-
-// Elements of `size` bytes from p to the next 64-byte boundary, at most n.
-KERNEL_CODE inline std::size_t HeadLength(const void* p, std::size_t size, std::size_t n) {
-  const std::size_t head = ((64 - (reinterpret_cast<std::uintptr_t>(p) & 63)) & 63) / size;
+// Elements from p to the next vector-size (64-byte) boundary, at most n.
+template <class T>
+inline std::size_t HeadLength(const void* p, std::size_t n) {
+  constexpr std::uintptr_t kBytes = T::kLanes * sizeof(typename T::Storage);
+  const std::uintptr_t misaligned = reinterpret_cast<std::uintptr_t>(p) & (kBytes - 1);
+  const std::size_t head = ((kBytes - misaligned) & (kBytes - 1)) / sizeof(typename T::Storage);
   return head < n ? head : n;
 }
 
-// The first `count` lanes only (count < one vector), for the head and the tail.
-KERNEL_CODE inline __mmask16 Lanes16(std::size_t count) {
-  return static_cast<__mmask16>((1u << count) - 1u);
-}
-KERNEL_CODE inline __mmask8 Lanes8(std::size_t count) {
-  return static_cast<__mmask8>((1u << count) - 1u);
-}
-
-KERNEL_CODE inline void ForwardPart32(const float* x, float* y, std::size_t count, __m512 a) {
-  const __mmask16 k = Lanes16(count);
-  const __m512 v = _mm512_maskz_loadu_ps(k, x);
-  _mm512_mask_storeu_ps(y, k, Select32(v, v, a));
+// Fewer elements than one vector, under a mask: the head and the tail.
+template <class T, Op kOp>
+inline void Part(const typename T::Storage* gate, const typename T::Storage* value,
+                 typename T::Storage* out, std::size_t count, typename T::Vec a) {
+  const typename T::Mask k = T::Lanes(count);
+  const typename T::Vec v = T::LoadPart(value, k);
+  const typename T::Vec g = kOp == Op::kForward ? v : T::LoadPart(gate, k);
+  T::StorePart(out, k, T::Select(g, v, a));
 }
 
-KERNEL_CODE inline void ForwardPart64(const double* x, double* y, std::size_t count, __m512d a) {
-  const __mmask8 k = Lanes8(count);
-  const __m512d v = _mm512_maskz_loadu_pd(k, x);
-  _mm512_mask_storeu_pd(y, k, Select64(v, v, a));
-}
-
-KERNEL_CODE inline void BackwardPart32(const float* dy, const float* x, float* dx,
-                                       std::size_t count, __m512 a) {
-  const __mmask16 k = Lanes16(count);
-  const __m512 g = _mm512_maskz_loadu_ps(k, dy);
-  const __m512 v = _mm512_maskz_loadu_ps(k, x);
-  _mm512_mask_storeu_ps(dx, k, Select32(v, g, a));
-}
-
-KERNEL_CODE inline void BackwardPart64(const double* dy, const double* x, double* dx,
-                                       std::size_t count, __m512d a) {
-  const __mmask8 k = Lanes8(count);
-  const __m512d g = _mm512_maskz_loadu_pd(k, dy);
-  const __m512d v = _mm512_maskz_loadu_pd(k, x);
-  _mm512_mask_storeu_pd(dx, k, Select64(v, g, a));
-}
-
-KERNEL_CODE void ForwardF32Avx512(const float* x, float* y, std::size_t n, float alpha) {
-  const __m512 a = _mm512_set1_ps(alpha);
-  std::size_t i = HeadLength(y, sizeof(float), n);
-  if (i != 0) ForwardPart32(x, y, i, a);
-  for (; i + 16 <= n; i += 16) {
-    const __m512 v = _mm512_loadu_ps(x + i);
-    _mm512_storeu_ps(y + i, Select32(v, v, a));
+// The one body of this file's kernels (Kernel in kernels.h); forward loads x once.
+template <class T, Op kOp>
+inline void Run(const void* gate_p, const void* value_p, void* out_p, std::size_t n,
+                double alpha) {
+  using S = typename T::Storage;
+  using V = typename T::Vec;
+  const S* gate = static_cast<const S*>(gate_p);
+  const S* value = static_cast<const S*>(value_p);
+  S* out = static_cast<S*>(out_p);
+  const V a = T::Set1(alpha);
+  std::size_t i = HeadLength<T>(out, n);
+  if (i != 0) Part<T, kOp>(gate, value, out, i, a);
+  for (; i + T::kLanes <= n; i += T::kLanes) {
+    const V v = T::Load(value + i);
+    const V g = kOp == Op::kForward ? v : T::Load(gate + i);
+    T::Store(out + i, T::Select(g, v, a));
   }
-  if (i < n) ForwardPart32(x + i, y + i, n - i, a);
+  if (i < n) Part<T, kOp>(gate + i, value + i, out + i, n - i, a);
 }
 
-KERNEL_CODE void ForwardF64Avx512(const double* x, double* y, std::size_t n, double alpha) {
-  const __m512d a = _mm512_set1_pd(alpha);
-  std::size_t i = HeadLength(y, sizeof(double), n);
-  if (i != 0) ForwardPart64(x, y, i, a);
-  for (; i + 8 <= n; i += 8) {
-    const __m512d v = _mm512_loadu_pd(x + i);
-    _mm512_storeu_pd(y + i, Select64(v, v, a));
+// An element type: Storage is its type in memory, Vec the vector it computes in (a
+// 16-bit type would load into float32 lanes and convert back on store); then its two
+// kernels, the entries of its table row.
+struct F32 {
+  using Storage = float;
+  using Vec = __m512;
+  using Mask = __mmask16;
+  static constexpr std::size_t kLanes = 16;
+  KERNEL_CODE static Vec Set1(double alpha) { return _mm512_set1_ps(static_cast<float>(alpha)); }
+  KERNEL_CODE static Vec Load(const Storage* p) { return _mm512_loadu_ps(p); }
+  KERNEL_CODE static void Store(Storage* p, Vec v) { _mm512_storeu_ps(p, v); }
+  // The first `count` lanes only (count < kLanes), for the head and the tail.
+  KERNEL_CODE static Mask Lanes(std::size_t count) { return static_cast<Mask>((1u << count) - 1u); }
+  KERNEL_CODE static Vec LoadPart(const Storage* p, Mask k) { return _mm512_maskz_loadu_ps(k, p); }
+  KERNEL_CODE static void StorePart(Storage* p, Mask k, Vec v) { _mm512_mask_storeu_ps(p, k, v); }
+  KERNEL_CODE static Vec Select(Vec gate, Vec v, Vec alpha) {
+    const Mask not_positive = _mm512_cmp_ps_mask(gate, _mm512_setzero_ps(), _CMP_NGT_UQ);
+    return _mm512_mask_mul_ps(v, not_positive, v, alpha);
   }
-  if (i < n) ForwardPart64(x + i, y + i, n - i, a);
-}
+  KERNEL_ENTRY static void Forward(const void* g, const void* v, void* o, std::size_t n, double a) {
+    Run<F32, Op::kForward>(g, v, o, n, a);
+  }
+  KERNEL_ENTRY static void Backward(const void* g, const void* v, void* o, std::size_t n, double a) {
+    Run<F32, Op::kBackward>(g, v, o, n, a);
+  }
+};
 
-KERNEL_CODE void BackwardF32Avx512(const float* dy, const float* x, float* dx, std::size_t n, float alpha) {
-  const __m512 a = _mm512_set1_ps(alpha);
-  std::size_t i = HeadLength(dx, sizeof(float), n);
-  if (i != 0) BackwardPart32(dy, x, dx, i, a);
-  for (; i + 16 <= n; i += 16) {
-    const __m512 g = _mm512_loadu_ps(dy + i);
-    const __m512 v = _mm512_loadu_ps(x + i);
-    _mm512_storeu_ps(dx + i, Select32(v, g, a));
+struct F64 {
+  using Storage = double;
+  using Vec = __m512d;
+  using Mask = __mmask8;
+  static constexpr std::size_t kLanes = 8;
+  KERNEL_CODE static Vec Set1(double alpha) { return _mm512_set1_pd(alpha); }
+  KERNEL_CODE static Vec Load(const Storage* p) { return _mm512_loadu_pd(p); }
+  KERNEL_CODE static void Store(Storage* p, Vec v) { _mm512_storeu_pd(p, v); }
+  KERNEL_CODE static Mask Lanes(std::size_t count) { return static_cast<Mask>((1u << count) - 1u); }
+  KERNEL_CODE static Vec LoadPart(const Storage* p, Mask k) { return _mm512_maskz_loadu_pd(k, p); }
+  KERNEL_CODE static void StorePart(Storage* p, Mask k, Vec v) { _mm512_mask_storeu_pd(p, k, v); }
+  KERNEL_CODE static Vec Select(Vec gate, Vec v, Vec alpha) {
+    const Mask not_positive = _mm512_cmp_pd_mask(gate, _mm512_setzero_pd(), _CMP_NGT_UQ);
+    return _mm512_mask_mul_pd(v, not_positive, v, alpha);
   }
-  if (i < n) BackwardPart32(dy + i, x + i, dx + i, n - i, a);
-}
-
-KERNEL_CODE void BackwardF64Avx512(const double* dy, const double* x, double* dx, std::size_t n, double alpha) {
-  const __m512d a = _mm512_set1_pd(alpha);
-  std::size_t i = HeadLength(dx, sizeof(double), n);
-  if (i != 0) BackwardPart64(dy, x, dx, i, a);
-  for (; i + 8 <= n; i += 8) {
-    const __m512d g = _mm512_loadu_pd(dy + i);
-    const __m512d v = _mm512_loadu_pd(x + i);
-    _mm512_storeu_pd(dx + i, Select64(v, g, a));
+  KERNEL_ENTRY static void Forward(const void* g, const void* v, void* o, std::size_t n, double a) {
+    Run<F64, Op::kForward>(g, v, o, n, a);
   }
-  if (i < n) BackwardPart64(dy + i, x + i, dx + i, n - i, a);
-}
+  KERNEL_ENTRY static void Backward(const void* g, const void* v, void* o, std::size_t n, double a) {
+    Run<F64, Op::kBackward>(g, v, o, n, a);
+  }
+};
 
 }  // namespace
 
-const KernelSet kAvx512Kernels = {"avx512", ForwardF32Avx512, ForwardF64Avx512,
-                                  BackwardF32Avx512, BackwardF64Avx512};
+// One row per Dtype, in its order.
+const KernelSet kAvx512Kernels = {"avx512", {{F32::Forward, F32::Backward},
+                                             {F64::Forward, F64::Backward}}};
 
 }  // namespace leaky_relu
