@@ -39,10 +39,17 @@ Task TaskOf(const Operands& o, double alpha) {
               o.backward ? o.dy.data : nullptr, o.out.data, o.x.length, alpha};
 }
 
-// A sync call must not race with threadpool work on the same memory.
+// A sync call must not race with threadpool work on the same memory. Asked in the
+// facade's order, so that the error names the same argument.
 bool NotBusy(napi_env env, const Operands& o) {
-  const ByteRange touched[3] = {RangeOf(o.x), RangeOf(o.out), RangeOf(o.backward ? o.dy : o.x)};
-  return !AnyBusy(touched, 3) || ThrowBusy(env);
+  const ByteRange x = RangeOf(o.x), out = RangeOf(o.out);
+  if (o.backward) {
+    const ByteRange dy = RangeOf(o.dy);
+    if (AnyBusy(&dy, 1)) return ThrowBusy(env, "dy");
+  }
+  if (AnyBusy(&x, 1)) return ThrowBusy(env, "x");
+  if (!o.in_place && AnyBusy(&out, 1)) return ThrowBusy(env, "out");
+  return true;
 }
 
 // Checks a sync call's operands and alpha, then runs it on this environment's kernels.
@@ -156,7 +163,7 @@ napi_value Submit(napi_env env, napi_callback_info info, bool backward) {
   if (out_count != lists.count || (backward && dy_count != lists.count)) {
     return ThrowListLengths(env), nullptr;
   }
-  if (lists.count > kMaxTasks) return ThrowTooManyTasks(env), nullptr;
+  if (lists.count > kMaxTasks) return ThrowTooManyArrays(env, kMaxTasks, lists.count), nullptr;
 
   std::vector<Operands> ops;
   std::vector<napi_value> arrays;
@@ -167,7 +174,7 @@ napi_value Submit(napi_env env, napi_callback_info info, bool backward) {
   std::vector<Task> tasks;
   tasks.reserve(ops.size());
   for (const Operands& o : ops) tasks.push_back(TaskOf(o, alpha));
-  if (OutputsCollide(tasks)) return ThrowBatchCollision(env), nullptr;
+  if (OutputsCollide(tasks)) return ThrowBatchOverlap(env), nullptr;
   const double id = AsyncJob::Start(env, state, std::move(tasks), arrays, callback);
   if (id == 0) return nullptr;
   napi_value result;

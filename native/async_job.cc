@@ -37,7 +37,7 @@ double AsyncJob::Start(napi_env env, AddonState* state, std::vector<Task> tasks,
   auto* job = new AsyncJob(state, std::move(tasks));
   if (!TryAcquire(job, MemoryOf(job->job_.tasks()))) {
     delete job;
-    ThrowBusy(env);
+    ThrowBusy(env, "x");
     return 0;
   }
   job->Hold(env, arrays, callback);

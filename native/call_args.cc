@@ -39,15 +39,14 @@ bool NotDetached(napi_env env, const FloatView& view, const char* name) {
 bool AlphaFits(napi_env env, double alpha, napi_typedarray_type type) {
   const bool finite = type == napi_float32_array ? std::isfinite(static_cast<float>(alpha))
                                                  : std::isfinite(alpha);
-  return finite || ThrowAlphaRange(env);
+  return finite || ThrowAlphaRange(env, alpha, type == napi_float32_array);
 }
 
 // `out` must be exactly the input's memory (in place) or not touch it at all.
-bool NoPartialOverlap(napi_env env, const FloatView& out, const FloatView& in, const char* name,
-                      const char* other) {
+bool NoPartialOverlap(napi_env env, const FloatView& out, const FloatView& in, const char* like) {
   const ByteRange o = RangeOf(out), i = RangeOf(in);
   if (o.begin == o.end || o.begin == i.begin) return true;
-  if (o.begin < i.end && i.begin < o.end) return ThrowPartialOverlap(env, name, other);
+  if (o.begin < i.end && i.begin < o.end) return ThrowPartialOverlap(env, like);
   return true;
 }
 
@@ -72,13 +71,14 @@ bool UnpackOperands(napi_env env, bool backward, napi_value x, napi_value dy, na
   ops->in_place = out == nullptr;
   if (backward && !UnpackView(env, dy, "dy", &ops->dy)) return false;
   if (!UnpackView(env, x, "x", &ops->x)) return false;
-  if (backward && ops->dy.type != ops->x.type) return ThrowElementTypeMismatch(env, "dy", "x");
+  if (backward && ops->dy.type != ops->x.type) return ThrowDyElementMismatch(env, ops->dy.type, ops->x.type);
   if (ops->in_place) {
     ops->out = backward ? ops->dy : ops->x;
     return true;
   }
   if (!UnpackView(env, out, "out", &ops->out)) return false;
-  return ops->out.type == ops->x.type || ThrowElementTypeMismatch(env, "out", "x");
+  return ops->out.type == ops->x.type ||
+         ThrowElementMismatch(env, "out", ops->x.type, "x", ops->out.type);
 }
 
 bool UnpackAlpha(napi_env env, napi_value value, double* alpha) {
@@ -110,14 +110,17 @@ bool CheckOperands(napi_env env, const Operands* ops, std::size_t n, double alph
   }
   for (std::size_t k = 0; k < n; ++k) {
     const Operands& o = ops[k];
-    if (o.backward && o.dy.length != o.x.length) return ThrowLengthMismatch(env, "dy", "x");
-    if (o.out.length != o.x.length) return ThrowLengthMismatch(env, "out", "x");
+    if (o.backward && o.dy.length != o.x.length) return ThrowDyLength(env, o.dy.length, o.x.length);
+    // Backward compares out with dy first, as the facade does (dy and x agree by now).
+    if (o.out.length != o.x.length) {
+      return ThrowOutLength(env, o.backward ? "dy" : "x", o.x.length, o.out.length);
+    }
   }
   for (std::size_t k = 0; k < n; ++k) {
     const Operands& o = ops[k];
     if (o.in_place && !o.backward) continue;
-    if (!NoPartialOverlap(env, o.out, o.x, "out", "x")) return false;
-    if (o.backward && !o.in_place && !NoPartialOverlap(env, o.out, o.dy, "out", "dy")) return false;
+    if (o.backward && !o.in_place && !NoPartialOverlap(env, o.out, o.dy, "dy")) return false;
+    if (!NoPartialOverlap(env, o.out, o.x, "x")) return false;
   }
   return true;
 }

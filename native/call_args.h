@@ -16,7 +16,7 @@ namespace leaky_relu {
 
 // Stop a native call of more operations than this before allocating for them: a list
 // of 2^32 - 1 holes must get an error, not a std::bad_alloc. The facade has the same
-// bound (lib/limits.ts).
+// bound (MAX_ARRAYS in lib/checks.ts).
 constexpr std::uint32_t kMaxTasks = 1u << 20;
 
 struct FloatView {

@@ -1,12 +1,17 @@
 #include "errors.h"
 
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <string>
 
 namespace leaky_relu {
 namespace {
 
-bool Throw(napi_env env, napi_status (*thrower)(napi_env, const char*, const char*), const char* code,
-           const std::string& message) {
+using Thrower = napi_status (*)(napi_env, const char*, const char*);
+
+bool Throw(napi_env env, Thrower thrower, const char* code, const std::string& message) {
   thrower(env, code, message.c_str());
   return false;
 }
@@ -19,68 +24,94 @@ bool RangeErr(napi_env env, const std::string& message) {
   return Throw(env, napi_throw_range_error, "ERR_OUT_OF_RANGE", message);
 }
 
-std::string Quoted(const char* name) { return std::string("The \"") + name + "\" argument"; }
+std::string Quoted(const char* name) { return std::string("\"") + name + "\""; }
+
+const char* TypeName(napi_typedarray_type type) {
+  return type == napi_float64_array ? "Float64Array" : "Float32Array";
+}
+
+// A double as JavaScript's String(v) writes it, for the values that reach a message
+// (NaN, infinities, and magnitudes of at least 1e21, which JS writes with an exponent,
+// as does the shortest %g that reads back the same).
+std::string JsNumber(double v) {
+  if (std::isnan(v)) return "NaN";
+  if (std::isinf(v)) return v > 0 ? "Infinity" : "-Infinity";
+  char text[40];
+  for (int precision = 1; precision <= 17; ++precision) {
+    std::snprintf(text, sizeof text, "%.*g", precision, v);
+    if (std::strtod(text, nullptr) == v) break;
+  }
+  // %g pads the exponent to two digits ("1e+05"); JS does not.
+  std::string s(text);
+  const std::size_t e = s.find('e');
+  if (e != std::string::npos && e + 2 < s.size() && s[e + 2] == '0') s.erase(e + 2, 1);
+  return s;
+}
 
 }  // namespace
 
-bool ThrowArity(napi_env env, const char* usage) {
-  return TypeErr(env, std::string(usage) + " was called with too few arguments");
-}
-
 bool ThrowNotFloatArray(napi_env env, const char* name) {
-  return TypeErr(env, Quoted(name) + " must be a Float32Array or Float64Array");
-}
-
-bool ThrowNotArray(napi_env env, const char* name) {
-  return TypeErr(env, Quoted(name) + " must be an Array");
-}
-
-bool ThrowNotFunction(napi_env env, const char* name) {
-  return TypeErr(env, Quoted(name) + " must be a function");
+  return TypeErr(env, "The " + Quoted(name) + " argument must be a Float32Array or Float64Array");
 }
 
 bool ThrowAlphaType(napi_env env) {
   return TypeErr(env, "The \"alpha\" argument must be of type number");
 }
 
-bool ThrowElementTypeMismatch(napi_env env, const char* name, const char* like) {
-  return TypeErr(env, Quoted(name) + " must have the element type of \"" + like + "\"");
+bool ThrowElementMismatch(napi_env env, const char* name, napi_typedarray_type expected,
+                          const char* like, napi_typedarray_type actual) {
+  return TypeErr(env, "The " + Quoted(name) + " argument must be a " + TypeName(expected) +
+                          " like " + Quoted(like) + ". Received a " + TypeName(actual));
+}
+
+bool ThrowDyElementMismatch(napi_env env, napi_typedarray_type dy, napi_typedarray_type x) {
+  return TypeErr(env, std::string("The \"dy\" and \"x\" arguments must have the same element type. "
+                                  "Received a ") +
+                          TypeName(dy) + " and a " + TypeName(x));
 }
 
 bool ThrowDetached(napi_env env, const char* name) {
-  return Throw(env, napi_throw_type_error, "ERR_INVALID_STATE", Quoted(name) + "'s buffer is detached");
+  return Throw(env, napi_throw_type_error, "ERR_INVALID_STATE",
+               "The " + Quoted(name) + " argument's buffer is detached");
 }
 
-bool ThrowAlphaRange(napi_env env) {
-  return RangeErr(env,
-                  "The \"alpha\" argument must be finite (and finite once rounded to float32 "
-                  "for float32 data)");
-}
-
-bool ThrowLengthMismatch(napi_env env, const char* name, const char* like) {
-  return RangeErr(env, Quoted(name) + " must have the length of \"" + like + "\"");
-}
-
-bool ThrowPartialOverlap(napi_env env, const char* name, const char* other) {
-  return RangeErr(env, Quoted(name) + " partly overlaps \"" + other +
-                           "\" (only the exact same memory, in place, is allowed)");
-}
-
-bool ThrowListLengths(napi_env env) {
-  return RangeErr(env, "The task lists must have the same length");
-}
-
-bool ThrowTooManyTasks(napi_env env) {
-  return RangeErr(env, "A call takes at most 1048576 arrays");
-}
-
-bool ThrowBatchCollision(napi_env env) {
-  return RangeErr(env, "An output of the batch overlaps another array of the batch");
-}
-
-bool ThrowBusy(napi_env env) {
+bool ThrowBusy(napi_env env, const char* name) {
   return Throw(env, napi_throw_error, "ERR_BUFFER_IN_USE",
-               "The memory overlaps an unfinished async leaky-relu call; await it first");
+               "The " + Quoted(name) +
+                   " argument overlaps memory that an unfinished leakyReluAsync/leakyReluBatch "
+                   "call is working on; await it first");
+}
+
+bool ThrowAlphaRange(napi_env env, double alpha, bool float32) {
+  return RangeErr(env, std::string(float32 ? "The \"alpha\" argument must be finite once rounded "
+                                             "to float32 for float32 data. Received "
+                                           : "The \"alpha\" argument must be a finite number. "
+                                             "Received ") +
+                           JsNumber(alpha));
+}
+
+bool ThrowOutLength(napi_env env, const char* like, std::size_t expected, std::size_t actual) {
+  return RangeErr(env, "The \"out\" argument must have the length of " + Quoted(like) + " (" +
+                           std::to_string(expected) + "). Received " + std::to_string(actual));
+}
+
+bool ThrowDyLength(napi_env env, std::size_t dy, std::size_t x) {
+  return RangeErr(env, "The \"dy\" and \"x\" arguments must have the same length. Received " +
+                           std::to_string(dy) + " and " + std::to_string(x));
+}
+
+bool ThrowTooManyArrays(napi_env env, std::size_t max, std::size_t actual) {
+  return RangeErr(env, "A call takes at most " + std::to_string(max) + " arrays. Received " +
+                           std::to_string(actual));
+}
+
+bool ThrowPartialOverlap(napi_env env, const char* like) {
+  return RangeErr(env, "The \"out\" argument partly overlaps " + Quoted(like) +
+                           "; only the exact same memory (in place) is allowed");
+}
+
+bool ThrowBatchOverlap(napi_env env) {
+  return RangeErr(env, "An output of the batch overlaps another array of the batch");
 }
 
 napi_value DetachedWhileInUse(napi_env env) {
@@ -92,6 +123,22 @@ napi_value DetachedWhileInUse(napi_env env) {
                           NAPI_AUTO_LENGTH, &message);
   napi_create_type_error(env, code, message, &error);
   return error;
+}
+
+bool ThrowArity(napi_env env, const char* usage) {
+  return TypeErr(env, std::string(usage) + " was called with too few arguments");
+}
+
+bool ThrowNotArray(napi_env env, const char* name) {
+  return TypeErr(env, "The " + Quoted(name) + " argument must be an Array");
+}
+
+bool ThrowNotFunction(napi_env env, const char* name) {
+  return TypeErr(env, "The " + Quoted(name) + " argument must be a function");
+}
+
+bool ThrowListLengths(napi_env env) {
+  return RangeErr(env, "The task lists must have the same length");
 }
 
 }  // namespace leaky_relu

@@ -18,6 +18,7 @@
 #include <cstdint>
 
 #include "kernels.h"
+#include "kernel_section.h"
 
 namespace leaky_relu {
 namespace {
@@ -32,8 +33,8 @@ namespace {
 // No std:: template (std::min, ...) may be instantiated in this file: its AVX-512 copy,
 // a COMDAT outside this section, could be the one the linker keeps for the whole
 // binary, and the scalar path would then die with SIGILL on an older CPU.
-#define KERNEL_CODE __attribute__((section("lr_avx512")))
-#define KERNEL_ENTRY __attribute__((section("lr_avx512"), flatten))
+#define KERNEL_CODE LEAKY_RELU_KERNEL_CODE("lr_avx512")
+#define KERNEL_ENTRY LEAKY_RELU_KERNEL_ENTRY("lr_avx512")
 
 // Elements from p to the next vector-size (64-byte) boundary, at most n.
 template <class T>
