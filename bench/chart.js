@@ -1,6 +1,7 @@
 // A dependency-free SVG line chart: throughput against N, both axes logarithmic,
 // one line per implementation, one panel per element type.
 'use strict';
+const { sizeLabel } = require('./measure');
 
 const palette = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f',
   '#bcbd22', '#17becf', '#000000', '#aec7e8'];
@@ -34,7 +35,7 @@ function lineChart(panels, { yLabel }) {
         `<text x="${x0 + left - 6}" y="${py(v) + 4}" text-anchor="end">${v >= 1 ? v : v.toPrecision(1)}</text>`);
     }
     for (const n of [...new Set(all.map((p) => p.n))]) {
-      const label = n >= 1 << 20 ? `${n / (1 << 20)}Mi` : n >= 1024 ? `${n / 1024}Ki` : String(n);
+      const label = sizeLabel(n);
       out.push(`<line x1="${px(n)}" x2="${px(n)}" y1="${top}" y2="${H - bottom}" stroke="#eee"/>`,
         `<text x="${px(n)}" y="${H - bottom + 16}" text-anchor="middle">${label}</text>`);
     }

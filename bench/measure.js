@@ -164,4 +164,7 @@ function roundsFor(n) {
   return n >= 1 << 24 ? 5 : n >= 1 << 20 ? 7 : 21;
 }
 
-module.exports = { makePool, median, timeSync, timeInterleaved, timeAsync, timeSyncVsAsync, roundsFor, randomArray };
+/** A size as the tables and the chart print it: 256, 64Ki, 16Mi. */
+const sizeLabel = (n) => (n >= 1 << 20 ? `${n / (1 << 20)}Mi` : n >= 1024 ? `${n / 1024}Ki` : String(n));
+
+module.exports = { makePool, median, sizeLabel, timeSync, timeInterleaved, timeAsync, timeSyncVsAsync, roundsFor, randomArray };

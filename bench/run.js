@@ -24,7 +24,7 @@ const lib = require('..');
 const js = require('../dist/fallback');
 const { resolveBackend } = require('../dist/native');
 const { lineChart } = require('./chart');
-const { makePool, median, timeSync, timeInterleaved, timeSyncVsAsync, roundsFor, randomArray } = require('./measure');
+const { makePool, median, sizeLabel: label, timeSync, timeInterleaved, timeSyncVsAsync, roundsFor, randomArray } = require('./measure');
 const measureAlternatives = require('./alternatives');
 
 const limit = require(limitPath);
@@ -159,7 +159,6 @@ function subnormalCost() {
 }
 
 const fmt = (v, digits = 3) => (v === undefined ? '—' : v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(digits));
-const label = (n) => (n >= 1 << 20 ? `${n / (1 << 20)}Mi` : n >= 1024 ? `${n / 1024}Ki` : String(n));
 const get = (impl, dtype, n) => rows.find((r) => r.impl === impl && r.dtype === dtype && r.n === n)?.ns;
 
 function report(batch, subnormal, alternativeNotes) {

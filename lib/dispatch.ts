@@ -10,7 +10,7 @@ export const backend = resolveBackend();
 const binding = backend.binding;
 
 /**
- * Below this many elements the JS kernels beat a native call. scripts/crossover.js,
+ * Below this many elements the JS kernels beat a native call. bench/crossover.js,
  * Node 20 on AVX-512, in place: a native call costs ~65 ns whatever the size up to
  * 128, the JS kernels ~1.1-1.4 ns/element; JS/native time is 0.99 (f32) and 0.80 (f64)
  * at 48 elements, 1.37 and 1.11 at 64.

@@ -39,7 +39,7 @@ export interface Info {
   threads: number;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// Read at run time from the package root, which is not under tsc's rootDir.
 const { version } = require('../package.json') as { version: string };
 
 /**

@@ -1,10 +1,11 @@
 // Finds the size below which the JS kernels beat a call into the native binding.
 // Both run in place on the same arrays; alpha alternates between 0.5 and 2 so that
 // repeated runs neither drift nor sink into subnormals (both are exact powers of two).
-// Usage: node scripts/crossover.js   (needs `npm run build`)
+// Usage: npm run crossover   (needs `npm run build`)
 'use strict';
 const js = require('../dist/fallback');
 const { resolveBackend } = require('../dist/native');
+const { median } = require('./measure');
 
 const { binding, isa } = resolveBackend();
 if (!binding) throw new Error('the native binding did not load');
@@ -28,15 +29,10 @@ function nsPerCall(arrays, run, calls) {
   return sink === Infinity ? -1 : ns;
 }
 
-function median(values) {
-  const s = [...values].sort((a, b) => a - b);
-  return s[s.length >> 1];
-}
-
 const rows = [];
 for (const [Type, jsKernel] of [
-  [Float32Array, (x, a) => js.forwardF32(x, x, a)],
-  [Float64Array, (x, a) => js.forwardF64(x, x, a)],
+  [Float32Array, (x, a) => js.forwardF32(x, x, a, 0, x.length)],
+  [Float64Array, (x, a) => js.forwardF64(x, x, a, 0, x.length)],
 ]) {
   const nativeKernel = (x, a) => binding.forward(x, a);
   for (const n of sizes) {
