@@ -52,39 +52,29 @@ bool NotBusy(napi_env env, const Operands& o) {
   return true;
 }
 
-// Checks a sync call's operands and alpha, then runs it on this environment's kernels.
-napi_value RunSync(napi_env env, const AddonState* state, bool backward, napi_value x,
-                   napi_value dy, napi_value out, napi_value alpha_value) {
+// forward(x, alpha[, out]): y = x > 0 ? x : alpha * x, into out or in place.
+// backward(dy, x, alpha[, out]): dx = x > 0 ? dy : alpha * dy, into out or into dy.
+// Checks the operands and alpha, then runs the call on this environment's kernels.
+template <bool kBackward>
+napi_value RunSync(napi_env env, napi_callback_info info) {
+  constexpr std::size_t k = kBackward ? 1 : 0;  // backward's arguments are forward's after dy
+  std::size_t argc = 3 + k;
+  napi_value args[3 + k];
+  void* state;
+  napi_get_cb_info(env, info, &argc, args, nullptr, &state);
+  if (argc < 2 + k) {
+    return ThrowArity(env, kBackward ? "backward(dy, x, alpha[, out])" : "forward(x, alpha[, out])"), nullptr;
+  }
+  napi_value out = argc > 2 + k && !IsUndefined(env, args[2 + k]) ? args[2 + k] : nullptr;
   Operands ops;
   double alpha;
-  if (!UnpackOperands(env, backward, x, dy, out, &ops) || !UnpackAlpha(env, alpha_value, &alpha) ||
-      !CheckOperands(env, &ops, 1, alpha) || !NotBusy(env, ops)) {
+  if (!UnpackOperands(env, kBackward, args[k], kBackward ? args[0] : nullptr, out, &ops) ||
+      !UnpackAlpha(env, args[1 + k], &alpha) || !CheckOperands(env, &ops, 1, alpha) ||
+      !NotBusy(env, ops)) {
     return nullptr;
   }
-  RunTask(*state->kernels, TaskOf(ops, alpha), 0, ops.x.length);
+  RunTask(*static_cast<const AddonState*>(state)->kernels, TaskOf(ops, alpha), 0, ops.x.length);
   return nullptr;
-}
-
-// forward(x, alpha[, out]): y = x > 0 ? x : alpha * x, into out or in place.
-napi_value Forward(napi_env env, napi_callback_info info) {
-  std::size_t argc = 3;
-  napi_value args[3];
-  void* state;
-  napi_get_cb_info(env, info, &argc, args, nullptr, &state);
-  if (argc < 2) return ThrowArity(env, "forward(x, alpha[, out])"), nullptr;
-  napi_value out = argc >= 3 && !IsUndefined(env, args[2]) ? args[2] : nullptr;
-  return RunSync(env, static_cast<const AddonState*>(state), false, args[0], nullptr, out, args[1]);
-}
-
-// backward(dy, x, alpha[, out]): dx = x > 0 ? dy : alpha * dy, into out or into dy.
-napi_value Backward(napi_env env, napi_callback_info info) {
-  std::size_t argc = 4;
-  napi_value args[4];
-  void* state;
-  napi_get_cb_info(env, info, &argc, args, nullptr, &state);
-  if (argc < 3) return ThrowArity(env, "backward(dy, x, alpha[, out])"), nullptr;
-  napi_value out = argc >= 4 && !IsUndefined(env, args[3]) ? args[3] : nullptr;
-  return RunSync(env, static_cast<const AddonState*>(state), true, args[1], args[0], out, args[2]);
 }
 
 bool ListLength(napi_env env, napi_value value, const char* name, std::uint32_t* length) {
@@ -259,8 +249,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   auto* state = new AddonState();
   state->kernels = BestKernels();
   env.SetInstanceData<AddonState>(state);
-  AddRaw(env, exports, "forward", Forward, state);
-  AddRaw(env, exports, "backward", Backward, state);
+  AddRaw(env, exports, "forward", RunSync<false>, state);
+  AddRaw(env, exports, "backward", RunSync<true>, state);
   AddRaw(env, exports, "submitForward", SubmitForward, state);
   AddRaw(env, exports, "submitBackward", SubmitBackward, state);
   AddRaw(env, exports, "addressOf", AddressOf, state);
