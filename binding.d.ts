@@ -1,14 +1,18 @@
 // The raw native binding that lib/native.ts loads. Not public: the facade validates
 // first, though the binding checks every argument again and throws the same codes.
-type FloatArray = Float32Array | Float64Array;
+// 16-bit floats come as their bits, a Uint16Array, with `half` naming their type.
+type FloatArray = Float32Array | Float64Array | Uint16Array;
+type Half = 'float16' | 'bfloat16';
 
 export interface Binding {
   /** y = x > 0 ? x : alpha * x, into `out` (same type and length, not partly overlapping) or in place. */
-  forward(x: FloatArray, alpha: number, out?: FloatArray): void;
+  forward(x: FloatArray, alpha: number, out?: FloatArray, half?: Half): void;
   /** dx = x > 0 ? dy : alpha * dy, into `out` or into `dy`. */
-  backward(dy: FloatArray, x: FloatArray, alpha: number, out?: FloatArray): void;
+  backward(dy: FloatArray, x: FloatArray, alpha: number, out?: FloatArray, half?: Half): void;
   /** Choose this environment's kernels: the best set at or below `cap`; null for an unknown cap. */
   configure(cap?: string): 'avx512' | 'avx2' | 'neon' | 'scalar' | null;
+  /** The kernel set that runs `dtype` under the current cap (16-bit data may fall back to scalar). */
+  isaOf(dtype: 'float32' | 'float64' | Half): 'avx512' | 'avx2' | 'neon' | 'scalar';
   /** The best kernel set this CPU supports, whatever the cap. */
   bestIsa(): 'avx512' | 'avx2' | 'neon' | 'scalar';
   /**
@@ -19,9 +23,16 @@ export interface Binding {
    * element of the lists is read before any is checked, and at most 2^20 tasks are
    * taken. Returns the job's id.
    */
-  submitForward(xs: FloatArray[], outs: FloatArray[], alpha: number, done: JobCallback): number;
+  submitForward(xs: FloatArray[], outs: FloatArray[], alpha: number, done: JobCallback, halves?: (Half | undefined)[]): number;
   /** The same for outs[i] = gradient(dys[i], xs[i]). */
-  submitBackward(dys: FloatArray[], xs: FloatArray[], outs: FloatArray[], alpha: number, done: JobCallback): number;
+  submitBackward(
+    dys: FloatArray[],
+    xs: FloatArray[],
+    outs: FloatArray[],
+    alpha: number,
+    done: JobCallback,
+    halves?: (Half | undefined)[],
+  ): number;
   /** Skip the chunks of job `id` not yet started; ignored for finished jobs. */
   cancel(id: number): void;
   /** The address of the array's first element (to compare memory across buffer objects). */

@@ -26,6 +26,7 @@ const { resolveBackend } = require('../dist/native');
 const { lineChart } = require('./chart');
 const { makePool, median, sizeLabel: label, timeSync, timeInterleaved, timeSyncVsAsync, roundsFor, randomArray } = require('./measure');
 const measureAlternatives = require('./alternatives');
+const { measureHalf } = require('./half');
 
 const limit = require(limitPath);
 const { binding } = resolveBackend();
@@ -43,7 +44,8 @@ function naiveLoop(a) {
   }
 }
 
-const progressTotal = 2 * SIZES.length;
+const progressTotal = 4 * SIZES.length;
+const HALVES = ['float16', 'bfloat16'];
 let progress = 0;
 function tell(what) {
   process.stderr.write(`\r[${progress}/${progressTotal}] ${what}`.padEnd(70));
@@ -61,7 +63,7 @@ async function main() {
   const started = Date.now();
   for (const Type of [Float32Array, Float64Array]) {
     const dtype = Type.name;
-    const jsKernel = Type === Float32Array ? (a) => js.forwardF32(a, a, Math.fround(ALPHA)) : (a) => js.forwardF64(a, a, ALPHA);
+    const jsKernel = Type === Float32Array ? (a) => js.forwardF32(a, a, Math.fround(ALPHA), 0, a.length) : (a) => js.forwardF64(a, a, ALPHA, 0, a.length);
     for (const n of SIZES) {
       progress++;
       tell(`${dtype} N=${n}`);
@@ -99,6 +101,8 @@ async function main() {
     const inL3 = makePool(Type, 256, randomArray, 4 << 20);
     aside[dtype].inL3 = timeInterleaved(inL3, { facade: facadeOp, js: jsKernel, limit: limitOp }, 7);
   }
+
+  measureHalf({ sizes: SIZES, alpha: ALPHA, isas, binding, limit, add, tell: (what) => (progress++, tell(what)) });
 
   // libuv sizes its pool once per process: one child per thread count.
   for (const threads of [1, 2]) {
@@ -169,10 +173,12 @@ function report(batch, subnormal, alternativeNotes) {
       `kernels ${lib.info().isa}. ns per element (lower is better), median of 5 (16Mi), 7 (1Mi) or 21 passes, fresh random data for every call, in place.`,
     '',
   ];
-  for (const dtype of ['Float32Array', 'Float64Array']) {
-    lines.push(`### ${dtype}`, '', `| implementation | ${SIZES.map(label).join(' | ')} |`, `|---|${SIZES.map(() => '---:').join('|')}|`);
-    for (const impl of impls) lines.push(`| ${impl} | ${SIZES.map((n) => fmt(get(impl, dtype, n))).join(' | ')} |`);
-    const es = dtype === 'Float32Array' ? 4 : 8;
+  for (const dtype of ['Float32Array', 'Float64Array', ...HALVES]) {
+    lines.push(`### ${dtype}${HALVES.includes(dtype) ? ' (Uint16Array bits)' : ''}`, '', `| implementation | ${SIZES.map(label).join(' | ')} |`, `|---|${SIZES.map(() => '---:').join('|')}|`);
+    for (const impl of impls) {
+      if (rows.some((r) => r.impl === impl && r.dtype === dtype)) lines.push(`| ${impl} | ${SIZES.map((n) => fmt(get(impl, dtype, n))).join(' | ')} |`);
+    }
+    const es = dtype === 'Float32Array' ? 4 : dtype === 'Float64Array' ? 8 : 2;
     lines.push(`| GB/s of leakyRelu (read + write) | ${SIZES.map((n) => fmt((2 * es) / get('leakyRelu (sync, facade)', dtype, n), 1)).join(' | ')} |`, '');
   }
   const facade = 'leakyRelu (sync, facade)';
@@ -209,6 +215,17 @@ function report(batch, subnormal, alternativeNotes) {
       as <= 0.6,
     ]);
   }
+  for (const half of HALVES) {
+    for (const n of SIZES.filter((n) => n >= 65536)) {
+      const r = get(facade, half, n) / get('in-place streaming limit (native)', half, n);
+      targets.push([`sync native / 16-bit in-place streaming limit, ${half} N=${label(n)}`, '≤ 1.15', fmt(r, 3), r <= 1.15]);
+    }
+    const userWay = 'decode → leakyRelu → encode (JS)';
+    const worst = Math.min(...SIZES.filter((n) => n >= 4096).map((n) => get(userWay, half, n) / get(facade, half, n)));
+    targets.push([`${half}: leakyRelu vs decode → leakyRelu → encode, worst N ≥ 4Ki`, '≥ 10× faster', `${fmt(worst, 1)}×`, worst >= 10]);
+    const fb = get('JS fallback', half, 65536) / get('JS fallback', 'Float32Array', 65536);
+    targets.push([`${half} JS fallback / float32 JS fallback per element, N=64Ki`, '≤ 2', fmt(fb, 2), fb <= 2]);
+  }
   const speedup = batch.singlesMs / batch.batchMs;
   targets.push(['batch of 10,000 x 1Ki f32 vs 10,000 awaited leakyReluAsync', '≥ 10× faster', `${fmt(speedup, 1)}× (${fmt(batch.batchMs, 1)} ms vs ${fmt(batch.singlesMs, 0)} ms)`, speedup >= 10]);
   lines.push('### Targets (ratios from this run)', '', '| what | target | measured | met |', '|---|---|---|---|');
@@ -239,9 +256,9 @@ function report(batch, subnormal, alternativeNotes) {
 
 function chart() {
   const impls = [...new Set(rows.map((r) => r.impl))];
-  const panels = ['Float32Array', 'Float64Array'].map((dtype) => ({
+  const panels = ['Float32Array', 'Float64Array', ...HALVES].map((dtype) => ({
     title: `${dtype}: throughput, in place`,
-    series: impls.map((impl) => ({
+    series: impls.filter((impl) => rows.some((r) => r.impl === impl && r.dtype === dtype)).map((impl) => ({
       name: impl,
       points: SIZES.map((n) => ({ n, value: 1 / get(impl, dtype, n) })).filter((p) => Number.isFinite(p.value)),
     })),

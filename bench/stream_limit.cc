@@ -37,9 +37,14 @@ void Stream(T* x, std::size_t n, Op op) {
 }
 
 // Negation is one xor per vector: the cheapest change that cannot be optimised away.
+// 16-bit floats (uint16_t bits) flip their sign bit the same way.
 template <typename T>
 void Negate(T* x, std::size_t n) {
   Stream(x, n, [](T v) { return -v; });
+}
+template <>
+void Negate<std::uint16_t>(std::uint16_t* x, std::size_t n) {
+  Stream(x, n, [](std::uint16_t v) { return static_cast<std::uint16_t>(v ^ 0x8000u); });
 }
 
 template <typename T>
@@ -77,19 +82,22 @@ bool Unpack(napi_env env, napi_callback_info info, std::size_t count, napi_value
   if (argc < count ||
       napi_get_typedarray_info(env, args[0], &x->type, &x->length, &x->data, nullptr,
                                nullptr) != napi_ok ||
-      (x->type != napi_float32_array && x->type != napi_float64_array)) {
+      (x->type != napi_float32_array && x->type != napi_float64_array &&
+       x->type != napi_uint16_array)) {
     napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE",
-                          "expected a Float32Array or Float64Array first");
+                          "expected a Float32Array, Float64Array or Uint16Array first");
     return false;
   }
   return true;
 }
 
-// F<T>::Run on the array of the first argument, as float or double.
+// F<T>::Run on the array of the first argument, as float, double or 16-bit bits.
 template <template <typename> class F, typename... Extra>
 void RunOn(const FloatArg& x, Extra... extra) {
   if (x.type == napi_float32_array) {
     F<float>::Run(static_cast<float*>(x.data), x.length, extra...);
+  } else if (x.type == napi_uint16_array) {
+    F<std::uint16_t>::Run(static_cast<std::uint16_t*>(x.data), x.length, extra...);
   } else {
     F<double>::Run(static_cast<double*>(x.data), x.length, extra...);
   }

@@ -5,19 +5,21 @@
 // Every step that can throw runs before the work is submitted, and the call's memory
 // is released on every path (including a throw between admission and submission), so
 // a rejected call has changed nothing and left nothing registered.
-import { backend } from './dispatch';
 import { abortError, detachedWhileInUse } from './errors';
 import * as js from './fallback';
 import { admit, locateByAddress } from './in-flight';
 import { isAborted, lengthOf, offAbort, onAbort, reasonOf } from './intrinsics';
-import { Element } from './kinds';
-import type { FloatArray } from './kinds';
+import { select16 } from './fallback16';
+import { roundAlpha } from './half';
+import { Element, halfOf, isHalf } from './kinds';
+import { backend, halfName } from './dispatch';
+import type { Data } from './kinds';
 
 /** One array's worth of work; `dy` is set for the gradient. */
-export interface Task {
-  x: FloatArray;
-  out: FloatArray;
-  dy?: FloatArray;
+interface Task {
+  x: Data;
+  out: Data;
+  dy?: Data;
   element: Element;
 }
 
@@ -26,14 +28,14 @@ export interface Task {
  * ~1.2 ns/element that is ~80 us of work, short enough to keep timers and I/O
  * responsive and long enough that the turns cost little.
  */
-const JS_SLICE = 65536;
+export const JS_SLICE = 65536;
 
 const binding = backend.binding;
 if (binding !== null) locateByAddress((view) => binding.addressOf(view));
 
 export function runAsync(tasks: Task[], alpha: number, backward: boolean, signal?: AbortSignal): Promise<void> {
   if (signal !== undefined && isAborted(signal)) return Promise.reject(abortError(reasonOf(signal)));
-  const views: FloatArray[] = [];
+  const views: Data[] = [];
   for (const t of tasks) {
     views.push(t.x);
     if (t.out !== t.x) views.push(t.out);
@@ -74,10 +76,12 @@ function runNative(tasks: Task[], alpha: number, backward: boolean, signal?: Abo
     };
     const xs = tasks.map((t) => t.x);
     const outs = tasks.map((t) => t.out);
+    // 16-bit data are Uint16Array bits to the binding, with their type per task.
+    const halves = tasks.some((t) => isHalf(t.element)) ? tasks.map((t) => halfName(t.element)) : undefined;
     try {
       id = backward
-        ? b.submitBackward(tasks.map((t) => t.dy!), xs, outs, alpha, done)
-        : b.submitForward(xs, outs, alpha, done);
+        ? b.submitBackward(tasks.map((t) => t.dy!), xs, outs, alpha, done, halves)
+        : b.submitForward(xs, outs, alpha, done, halves);
     } catch (error) {
       if (signal !== undefined) offAbort(signal, cancel);
       throw error;
@@ -94,7 +98,8 @@ async function runJs(
   backward: boolean,
   signal?: AbortSignal,
 ): Promise<void> {
-  const a32 = Math.fround(alpha);
+  // The alpha each element type computes with.
+  const alphas = tasks.map((t) => alphaFor(t.element, alpha));
   // Grown is fine (a length-tracking view of a growable buffer): only the first n
   // elements are touched. Shorter means detached or shrunk.
   const intact = (k: number): boolean => {
@@ -116,7 +121,7 @@ async function runJs(
       }
       if (signal !== undefined && isAborted(signal)) throw abortError(reasonOf(signal));
       const end = Math.min(n, begin + budget);
-      runSlice(t, begin, end, t.element === Element.F32 ? a32 : alpha, backward);
+      runSlice(t, begin, end, alphas[k], backward);
       budget -= end - begin;
       begin = end;
     }
@@ -124,8 +129,16 @@ async function runJs(
   for (let k = 0; k < tasks.length; k++) if (!intact(k)) throw detachedWhileInUse();
 }
 
+function alphaFor(element: Element, alpha: number): number {
+  if (element === Element.F32) return Math.fround(alpha);
+  return isHalf(element) ? roundAlpha(alpha, halfOf(element)) : alpha;
+}
+
 function runSlice(t: Task, begin: number, end: number, alpha: number, backward: boolean): void {
-  if (backward) {
+  if (isHalf(t.element)) {
+    const gate = t.x as Uint16Array;
+    select16(gate, (backward ? t.dy : t.x) as Uint16Array, t.out as Uint16Array, alpha, halfOf(t.element), begin, end);
+  } else if (backward) {
     if (t.element === Element.F32) {
       js.backwardF32(t.dy as Float32Array, t.x as Float32Array, t.out as Float32Array, alpha, begin, end);
     } else {

@@ -4,8 +4,8 @@
 // options are read (options.ts) and a batch's lists copied, no user code runs.
 import { dyLength, notArray, outListLength, tooManyArrays } from './errors';
 import { lengthOf } from './intrinsics';
-import { checkNotDetached, checkOutType, checkSameElement, classify, Element, viewOf } from './kinds';
-import type { FloatArray, Operand } from './kinds';
+import { checkNotDetached, checkOutType, checkSameElement, classify, dataOf, Element, viewOf } from './kinds';
+import type { Data, FloatArray, Operand } from './kinds';
 import { alphaInRange, readOptions } from './options';
 import type { RawOptions } from './options';
 import { checkBatchDisjoint, checkOutRange } from './spans';
@@ -13,9 +13,11 @@ import { checkBatchDisjoint, checkOutRange } from './spans';
 /** The most arrays one call takes, as the native binding (native/call_args.h, kMaxTasks). */
 export const MAX_ARRAYS = 2 ** 20;
 
+/** What the kernels see (16-bit data as bits), and what the call returns. */
 export interface ForwardCall {
-  x: FloatArray;
-  out: FloatArray;
+  x: Data;
+  out: Data;
+  result: FloatArray;
   element: Element;
   alpha: number;
   signal: AbortSignal | undefined;
@@ -30,11 +32,12 @@ export function checkForward(xValue: unknown, o: RawOptions): ForwardCall {
   const data = viewOf(x);
   const y = out ?? data;
   if (y !== data) checkOutRange(y, data, 'x');
-  return { x: data, out: y, element: x.element, alpha: o.alpha, signal: o.signal };
+  const xBits = dataOf(data);
+  return { x: xBits, out: y === data ? xBits : dataOf(y), result: y, element: x.element, alpha: o.alpha, signal: o.signal };
 }
 
 export interface BackwardCall extends ForwardCall {
-  dy: FloatArray;
+  dy: Data;
 }
 
 export function checkBackward(dyValue: unknown, xValue: unknown, o: RawOptions): BackwardCall {
@@ -52,12 +55,16 @@ export function checkBackward(dyValue: unknown, xValue: unknown, o: RawOptions):
   const dx = out ?? dyData;
   if (dx !== dyData) checkOutRange(dx, dyData, 'dy');
   checkOutRange(dx, xData, 'x');
-  return { dy: dyData, x: xData, out: dx, element: x.element, alpha: o.alpha, signal: o.signal };
+  const dyBits = dataOf(dyData);
+  const xBits = xData === dyData ? dyBits : dataOf(xData);
+  const dxBits = dx === dyData ? dyBits : dx === xData ? xBits : dataOf(dx);
+  return { dy: dyBits, x: xBits, out: dxBits, result: dx, element: x.element, alpha: o.alpha, signal: o.signal };
 }
 
 export interface BatchCall {
-  xs: FloatArray[];
-  outs: FloatArray[];
+  xs: Data[];
+  outs: Data[];
+  results: FloatArray[];
   elements: Element[];
   alpha: number;
   signal: AbortSignal | undefined;
@@ -102,21 +109,19 @@ export function checkBatch(xsValue: unknown, opts: unknown): BatchCall {
     throw outListLength(n, outList.length);
   }
   const elements: Element[] = new Array(n);
-  let hasF32 = false, hasF64 = false;
-  for (let i = 0; i < n; i++) {
-    elements[i] = ops[i].element;
-    if (elements[i] === Element.F32) hasF32 = true;
-    else hasF64 = true;
-  }
-  if (hasF32) alphaInRange(o.alpha, Element.F32);
-  if (hasF64 || n === 0) alphaInRange(o.alpha, Element.F64);
-  const xs: FloatArray[] = new Array(n);
+  const seen = new Set<Element>();
+  for (let i = 0; i < n; i++) seen.add((elements[i] = ops[i].element));
+  if (n === 0) seen.add(Element.F64);
+  for (const element of seen) alphaInRange(o.alpha, element);
+  const views: FloatArray[] = new Array(n);
   const targets: FloatArray[] = new Array(n);
   for (let i = 0; i < n; i++) {
-    xs[i] = viewOf(ops[i]);
-    targets[i] = outs[i] ?? xs[i];
-    if (targets[i] !== xs[i]) checkOutRange(targets[i], xs[i], ops[i].name);
+    views[i] = viewOf(ops[i]);
+    targets[i] = outs[i] ?? views[i];
+    if (targets[i] !== views[i]) checkOutRange(targets[i], views[i], ops[i].name);
   }
-  checkBatchDisjoint(xs, targets);
-  return { xs, outs: targets, elements, alpha: o.alpha, signal: o.signal };
+  checkBatchDisjoint(views, targets);
+  const xs = views.map(dataOf);
+  const outBits = targets.map((t, i) => (t === views[i] ? xs[i] : dataOf(t)));
+  return { xs, outs: outBits, results: targets, elements, alpha: o.alpha, signal: o.signal };
 }

@@ -1,9 +1,11 @@
 // Runs a validated call on the fastest path for its size: the native kernels, or the
 // JS kernels where a native call costs more than the work.
 import * as js from './fallback';
+import { select16 } from './fallback16';
+import { roundAlpha } from './half';
 import { bufferOf, isSharedArrayBuffer, lengthOf } from './intrinsics';
-import { Element } from './kinds';
-import type { FloatArray } from './kinds';
+import { dtypeName, Element, halfOf, isHalf } from './kinds';
+import type { Data } from './kinds';
 import { resolveBackend } from './native';
 
 export const backend = resolveBackend();
@@ -24,7 +26,7 @@ export const NATIVE_MIN_LENGTH = 56;
  * short the arrays. Asked only when there is an output apart from the input: reading
  * `.buffer` costs ~20 ns, and ~90 ns on a small array V8 keeps on its heap.
  */
-function mayAlias(a: FloatArray, b: FloatArray): boolean {
+function mayAlias(a: Data, b: Data): boolean {
   const aBuffer = bufferOf(a), bBuffer = bufferOf(b);
   return aBuffer !== bBuffer && isSharedArrayBuffer(aBuffer) && isSharedArrayBuffer(bBuffer);
 }
@@ -52,30 +54,41 @@ export function forwardInPlaceF64(x: Float64Array, alpha: number): boolean {
   return true;
 }
 
-/** y = x > 0 ? x : alpha * x. `alpha` is the raw option; for float32 the kernels round it. */
-export function forward(x: FloatArray, y: FloatArray, element: Element, alpha: number): void {
+/** The binding's name for 16-bit data (it takes them as Uint16Array bits); undefined for the others. */
+export const halfName = (element: Element): 'float16' | 'bfloat16' | undefined =>
+  isHalf(element) ? (dtypeName(element) as 'float16' | 'bfloat16') : undefined;
+
+/** y = x > 0 ? x : alpha * x. `alpha` is the raw option; the kernels round it to the element type. */
+export function forward(x: Data, y: Data, element: Element, alpha: number): void {
   const n = lengthOf(x);
   if (binding !== null && (n >= NATIVE_MIN_LENGTH || (y !== x && mayAlias(x, y)))) {
-    if (y === x) binding.forward(x, alpha);
+    if (isHalf(element)) binding.forward(x, alpha, y, halfName(element));
+    else if (y === x) binding.forward(x, alpha);
     else binding.forward(x, alpha, y);
   } else if (element === Element.F32) {
     js.forwardF32(x as Float32Array, y as Float32Array, Math.fround(alpha), 0, n);
-  } else {
+  } else if (element === Element.F64) {
     js.forwardF64(x as Float64Array, y as Float64Array, alpha, 0, n);
+  } else {
+    const half = halfOf(element);
+    select16(x as Uint16Array, x as Uint16Array, y as Uint16Array, roundAlpha(alpha, half), half, 0, n);
   }
 }
 
 /** dx = x > 0 ? dy : alpha * dy. */
-export function backward(dy: FloatArray, x: FloatArray, dx: FloatArray, element: Element, alpha: number): void {
+export function backward(dy: Data, x: Data, dx: Data, element: Element, alpha: number): void {
   const n = lengthOf(x);
   if (
     binding !== null &&
     (n >= NATIVE_MIN_LENGTH || (dx !== dy && mayAlias(dx, dy)) || (dx !== x && mayAlias(dx, x)))
   ) {
-    binding.backward(dy, x, alpha, dx);
+    binding.backward(dy, x, alpha, dx, halfName(element));
   } else if (element === Element.F32) {
     js.backwardF32(dy as Float32Array, x as Float32Array, dx as Float32Array, Math.fround(alpha), 0, n);
-  } else {
+  } else if (element === Element.F64) {
     js.backwardF64(dy as Float64Array, x as Float64Array, dx as Float64Array, alpha, 0, n);
+  } else {
+    const half = halfOf(element);
+    select16(x as Uint16Array, dy as Uint16Array, dx as Uint16Array, roundAlpha(alpha, half), half, 0, n);
   }
 }

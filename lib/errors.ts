@@ -24,13 +24,21 @@ const rangeError = (message: string): WithCode<RangeError> => withCode(new Range
 
 export function notData(name: string, value: unknown): TypeError {
   return typeError(
-    `The "${name}" argument must be a Float32Array, Float64Array, ArrayBuffer or SharedArrayBuffer. ` +
-      `Received ${describe(value)}`,
+    `The "${name}" argument must be a Float32Array, Float64Array, Float16Array, Uint16Array (with a ` +
+      `16-bit dtype), ArrayBuffer or SharedArrayBuffer. Received ${describe(value)}`,
   );
 }
 
-export function notFloatArray(name: string, value: unknown): TypeError {
-  return typeError(`The "${name}" argument must be a Float32Array or Float64Array. Received ${describe(value)}`);
+export function notTypedOut(name: string, value: unknown): TypeError {
+  return typeError(
+    `The "${name}" argument must be a Float32Array, Float64Array, Float16Array or Uint16Array. Received ${describe(value)}`,
+  );
+}
+
+export function uint16NeedsDtype(name: string): TypeError {
+  return typeError(
+    `The "${name}" argument is a Uint16Array: pass dtype 'float16' or 'bfloat16' to read it as 16-bit floats`,
+  );
 }
 
 export function notArray(subject: string, value: unknown): TypeError {
@@ -51,7 +59,7 @@ export function signalType(value: unknown): TypeError {
 
 export function dtypeValue(value: unknown): TypeError {
   return withCode(
-    new TypeError(`The "dtype" option must be 'float32' or 'float64'. Received ${describe(value)}`),
+    new TypeError(`The "dtype" option must be 'float32', 'float64', 'float16' or 'bfloat16'. Received ${describe(value)}`),
     'ERR_INVALID_ARG_VALUE',
   );
 }
@@ -93,10 +101,11 @@ export function bufferInUse(name: string): Error {
 
 // ---- Values, lengths and overlaps
 
-export function alphaRange(alpha: number, float32: boolean): RangeError {
+/** `dtype`: the element type alpha is rounded to (undefined for float64, where it is not). */
+export function alphaRange(alpha: number, dtype?: string): RangeError {
   return rangeError(
-    float32
-      ? `The "alpha" argument must be finite once rounded to float32 for float32 data. Received ${alpha}`
+    dtype !== undefined
+      ? `The "alpha" argument must be finite once rounded to ${dtype} for ${dtype} data. Received ${alpha}`
       : `The "alpha" argument must be a finite number. Received ${alpha}`,
   );
 }

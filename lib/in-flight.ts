@@ -10,7 +10,7 @@
 // binding refuses those that would race with the threadpool, by address, process-wide.
 import { bufferInUse } from './errors';
 import { bufferOf, byteLengthOf, byteOffsetOf } from './intrinsics';
-import type { FloatArray } from './kinds';
+import type { Data } from './kinds';
 import { SpanTree } from './span-tree';
 import type { SpanNode, SpanOwner } from './span-tree';
 
@@ -20,10 +20,10 @@ interface Place {
   begin: number;
 }
 
-let locate = (view: FloatArray): Place => ({ key: bufferOf(view), begin: byteOffsetOf(view) });
+let locate = (view: Data): Place => ({ key: bufferOf(view), begin: byteOffsetOf(view) });
 
 /** With the native binding, views are placed by their real address. */
-export function locateByAddress(addressOf: (view: FloatArray) => number): void {
+export function locateByAddress(addressOf: (view: Data) => number): void {
   locate = (view) => ({ key: null, begin: addressOf(view) });
 }
 
@@ -36,7 +36,7 @@ export function noneInFlight(): boolean {
 }
 
 /** Throws ERR_BUFFER_IN_USE if `view` overlaps memory an unfinished async call uses. */
-export function assertNotInUse(view: FloatArray, name: string): void {
+export function assertNotInUse(view: Data, name: string): void {
   if (unfinished === 0) return;
   const bytes = byteLengthOf(view);
   if (bytes === 0) return;
@@ -55,7 +55,7 @@ interface Call extends SpanOwner {
   settled: Promise<void>;
 }
 
-export function admit(views: readonly FloatArray[]): Admission {
+export function admit(views: readonly Data[]): Admission {
   let resolveSettled!: () => void;
   const call: Call = { nodes: [], settled: new Promise<void>((resolve) => (resolveSettled = resolve)) };
   const previous = new Set<SpanOwner>();

@@ -4,18 +4,21 @@ import * as dispatch from './dispatch';
 import { checkBackward, checkBatch, checkForward } from './checks';
 import { assertNotInUse, noneInFlight } from './in-flight';
 import { typedArrayName } from './intrinsics';
-import type { DType, FloatArray } from './kinds';
+import type { DType, Float16ArrayLike, FloatArray } from './kinds';
 import { checkOptionValues, DEFAULT_ALPHA, readOptions } from './options';
 import type { OptionValues, RawOptions } from './options';
 
-export type { DType, FloatArray };
+export type { DType, Float16ArrayLike, FloatArray };
 
 export interface Options {
   /** The slope for x <= 0; any finite number. Default 0.2 (tf.nn.leaky_relu). */
   alpha?: number;
   /** Where to write the result (same type and length as the input); default: in place. */
   out?: FloatArray;
-  /** How an ArrayBuffer / SharedArrayBuffer input is read; default 'float32'. */
+  /**
+   * How an ArrayBuffer / SharedArrayBuffer input is read (default 'float32'), and how a
+   * Uint16Array is: 'float16' or 'bfloat16', required for one.
+   */
   dtype?: DType;
 }
 
@@ -27,14 +30,22 @@ export interface AsyncOptions extends Options {
 export interface BatchOptions {
   alpha?: number;
   /** One output per input (an entry may be undefined: that one in place). */
-  out?: FloatArray[];
+  out?: (FloatArray | undefined)[];
   dtype?: DType;
   signal?: AbortSignal;
 }
 
+type Isa = 'avx512' | 'avx2' | 'neon' | 'scalar' | 'js';
+
 export interface Info {
   backend: 'native' | 'js';
-  isa: 'avx512' | 'avx2' | 'neon' | 'scalar' | 'js';
+  isa: Isa;
+  /**
+   * The kernels 16-bit data run on: `isa`'s, or 'scalar' (native, without SIMD) where
+   * the CPU lacks the conversions (an AVX2 CPU without F16C, for float16), or 'js'.
+   */
+  float16: Isa;
+  bfloat16: Isa;
   version: string;
   threads: number;
 }
@@ -72,7 +83,7 @@ function forwardChecked(x: unknown, o: RawOptions): FloatArray {
   assertNotInUse(call.x, 'x');
   if (call.out !== call.x) assertNotInUse(call.out, 'out');
   dispatch.forward(call.x, call.out, call.element, call.alpha);
-  return call.out;
+  return call.result;
 }
 
 /** The fast path's element dispatch, by the built-in tag getter (no Proxy, no spoofed tag). */
@@ -103,7 +114,7 @@ export function leakyReluBackward(
   assertNotInUse(call.x, 'x');
   if (call.out !== call.dy) assertNotInUse(call.out, 'out');
   dispatch.backward(call.dy, call.x, call.out, call.element, call.alpha);
-  return call.out;
+  return call.result;
 }
 
 /**
@@ -115,7 +126,7 @@ export function leakyReluAsync(x: ArrayBufferLike, opts?: number | AsyncOptions)
 export function leakyReluAsync(x: FloatArray | ArrayBufferLike, opts?: number | AsyncOptions): Promise<FloatArray> {
   try {
     const call = checkForward(x, readOptions(opts));
-    return runAsync([{ x: call.x, out: call.out, element: call.element }], call.alpha, false, call.signal).then(() => call.out);
+    return runAsync([{ x: call.x, out: call.out, element: call.element }], call.alpha, false, call.signal).then(() => call.result);
   } catch (error) {
     return Promise.reject(error);
   }
@@ -136,7 +147,7 @@ export function leakyReluBackwardAsync(
   try {
     const call = checkBackward(dy, x, readOptions(opts));
     return runAsync([{ x: call.x, out: call.out, dy: call.dy, element: call.element }], call.alpha, true, call.signal).then(
-      () => call.out,
+      () => call.result,
     );
   } catch (error) {
     return Promise.reject(error);
@@ -161,7 +172,7 @@ export function leakyReluBatch(
   try {
     const call = checkBatch(xs, opts);
     const tasks = call.xs.map((x, i) => ({ x, out: call.outs[i], element: call.elements[i] }));
-    return runAsync(tasks, call.alpha, false, call.signal).then(() => call.outs);
+    return runAsync(tasks, call.alpha, false, call.signal).then(() => call.results);
   } catch (error) {
     return Promise.reject(error);
   }
@@ -169,10 +180,13 @@ export function leakyReluBatch(
 
 /** Which backend and kernel set run, the package version, and the async thread count. */
 export function info(): Info {
+  const binding = dispatch.backend.binding;
   return {
-    backend: dispatch.backend.binding === null ? 'js' : 'native',
+    backend: binding === null ? 'js' : 'native',
     isa: dispatch.backend.isa,
+    float16: binding === null ? 'js' : binding.isaOf('float16'),
+    bfloat16: binding === null ? 'js' : binding.isaOf('bfloat16'),
     version,
-    threads: dispatch.backend.binding === null ? 1 : dispatch.backend.binding.threads(),
+    threads: binding === null ? 1 : binding.threads(),
   };
 }

@@ -1,5 +1,6 @@
 // Loads the native binding (a prebuild or a local build, through node-gyp-build) and
 // applies the environment switches. Decides the backend once, at first require.
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Binding } from '../binding';
 
@@ -12,10 +13,52 @@ export interface Backend {
 
 const packageRoot = path.join(__dirname, '..');
 
+/**
+ * Whether this Linux process runs on musl. The process's own mappings say it exactly
+ * (musl's loader is ld-musl-<arch>.so.1, glibc's libc is libc.so.6); where they cannot
+ * be read (a sandbox, Deno without read access to /proc), process.report's header,
+ * which names a glibc version only on glibc; then the system's ldd, as detect-libc does.
+ */
+function isMusl(): boolean {
+  try {
+    const maps = readFileSync('/proc/self/maps', 'utf8');
+    if (/\/ld-musl-[^/\s]*\.so/.test(maps)) return true;
+    if (/\/libc\.so\.6$/m.test(maps)) return false;
+  } catch {
+    // not readable here: ask the next witness
+  }
+  try {
+    const header = (process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined)?.header;
+    if (header) return !header.glibcVersionRuntime;
+  } catch {
+    // no usable process.report (some runtimes stub it)
+  }
+  try {
+    return readFileSync('/usr/bin/ldd', 'latin1').includes('musl');
+  } catch {
+    return false;
+  }
+}
+
+/** node-gyp-build's own musl test (false where the file cannot be looked at). */
+function isAlpine(): boolean {
+  try {
+    return existsSync('/etc/alpine-release');
+  } catch {
+    return false;
+  }
+}
+
 function libc(): string {
   if (process.platform !== 'linux') return '';
-  const report = process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined;
-  return report?.header?.glibcVersionRuntime ? `glibc ${report.header.glibcVersionRuntime}` : 'musl';
+  if (isMusl()) return 'musl';
+  try {
+    const report = process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined;
+    if (report?.header?.glibcVersionRuntime) return `glibc ${report.header.glibcVersionRuntime}`;
+  } catch {
+    // Deno without --allow-sys: the version is only for the message
+  }
+  return 'glibc';
 }
 
 function loadFailureMessage(cause: unknown): string {
@@ -34,9 +77,17 @@ function loadFailureMessage(cause: unknown): string {
 function loadBinding(): Binding {
   // For the project's own tests (the sanitizer build, a given prebuild): load this file.
   const explicit = process.env.LEAKY_RELU_NATIVE_PATH;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   if (explicit) return require(path.resolve(explicit)) as Binding;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // node-gyp-build takes a system for musl only when it has /etc/alpine-release (or
+  // LIBC=musl is set): on any other musl system (Void, Chimera, a distroless image) it
+  // would pick the glibc prebuild, which cannot load there. A local build still wins,
+  // as node-gyp-build would have it.
+  if (process.platform === 'linux' && !process.env.LIBC && !isAlpine() && isMusl()) {
+    const local = path.join(packageRoot, 'build', 'Release', 'leaky_relu.node');
+    const musl = path.join(packageRoot, 'prebuilds', `linux-${process.arch}`, 'leaky-relu.musl.node');
+    const file = existsSync(local) ? local : musl;
+    if (existsSync(file)) return require(file) as Binding;
+  }
   const nodeGypBuild = require('node-gyp-build') as (dir: string) => unknown;
   return nodeGypBuild(packageRoot) as Binding;
 }

@@ -3,7 +3,8 @@
 // throws reaches the caller as is, before anything is registered or touched.
 import { alphaRange, alphaType, dtypeValue, optionsType, signalType } from './errors';
 import { isAbortSignal, isBoxedPrimitive } from './intrinsics';
-import { Element } from './kinds';
+import { roundAlpha } from './half';
+import { dtypeName, Element, halfOf } from './kinds';
 
 export const DEFAULT_ALPHA = 0.2;
 
@@ -15,7 +16,7 @@ export interface RawOptions {
 }
 
 /** alpha's type: undefined means the default; null, a Number object or a non-number is a type error. */
-export function alphaOfType(alpha: unknown): number {
+function alphaOfType(alpha: unknown): number {
   if (alpha === undefined) return DEFAULT_ALPHA;
   if (typeof alpha !== 'number') {
     throw alphaType(alpha);
@@ -23,21 +24,26 @@ export function alphaOfType(alpha: unknown): number {
   return alpha;
 }
 
-/** alpha's range for data of `element`: the alpha the kernels use (float32-rounded for float32). */
+/**
+ * alpha's range for data of `element`: the alpha the kernels use, rounded to float32
+ * for float32 data, then to the 16-bit type for 16-bit data (as a float32 value).
+ */
 export function alphaInRange(alpha: number, element: Element): number {
-  if (element === Element.F32) {
-    const rounded = Math.fround(alpha);
-    if (rounded - rounded !== 0) throw alphaRange(alpha, true);
-    return rounded;
+  if (element === Element.F64) {
+    if (alpha - alpha !== 0) throw alphaRange(alpha);
+    return alpha;
   }
-  if (alpha - alpha !== 0) throw alphaRange(alpha, false);
-  return alpha;
+  const rounded = element === Element.F32 ? Math.fround(alpha) : roundAlpha(alpha, halfOf(element));
+  if (rounded - rounded !== 0) throw alphaRange(alpha, dtypeName(element));
+  return rounded;
 }
 
 function dtypeOf(dtype: unknown): Element | undefined {
   if (dtype === undefined) return undefined;
   if (dtype === 'float32') return Element.F32;
   if (dtype === 'float64') return Element.F64;
+  if (dtype === 'float16') return Element.F16;
+  if (dtype === 'bfloat16') return Element.BF16;
   throw dtypeValue(dtype);
 }
 

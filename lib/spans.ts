@@ -6,7 +6,7 @@ import { bufferOf, byteLengthOf, byteOffsetOf, lengthOf } from './intrinsics';
 import type { FloatArray } from './kinds';
 
 /** Whether a and b share bytes without being exactly the same range. */
-export function partlyOverlaps(a: FloatArray, b: FloatArray): boolean {
+function partlyOverlaps(a: FloatArray, b: FloatArray): boolean {
   if (bufferOf(a) !== bufferOf(b)) return false;
   const aBytes = byteLengthOf(a), bBytes = byteLengthOf(b);
   if (aBytes === 0 || bBytes === 0) return false;

@@ -35,7 +35,7 @@ bool StrictlyEqual(napi_env env, napi_value a, napi_value b) {
 }
 
 Task TaskOf(const Operands& o, double alpha) {
-  return Task{o.backward, DtypeOf(o.x.type), o.x.data,
+  return Task{o.backward, o.x.dtype, o.x.data,
               o.backward ? o.dy.data : nullptr, o.out.data, o.x.length, alpha};
 }
 
@@ -52,14 +52,15 @@ bool NotBusy(napi_env env, const Operands& o) {
   return true;
 }
 
-// forward(x, alpha[, out]): y = x > 0 ? x : alpha * x, into out or in place.
-// backward(dy, x, alpha[, out]): dx = x > 0 ? dy : alpha * dy, into out or into dy.
-// Checks the operands and alpha, then runs the call on this environment's kernels.
+// forward(x, alpha[, out[, half]]): y = x > 0 ? x : alpha * x, into out or in place.
+// backward(dy, x, alpha[, out[, half]]): dx = x > 0 ? dy : alpha * dy, into out or dy.
+// half ('float16' or 'bfloat16') says how Uint16Array data are read. Checks the
+// operands and alpha, then runs the call on this environment's kernels.
 template <bool kBackward>
 napi_value RunSync(napi_env env, napi_callback_info info) {
   constexpr std::size_t k = kBackward ? 1 : 0;  // backward's arguments are forward's after dy
-  std::size_t argc = 3 + k;
-  napi_value args[3 + k];
+  std::size_t argc = 4 + k;
+  napi_value args[4 + k];
   void* state;
   napi_get_cb_info(env, info, &argc, args, nullptr, &state);
   if (argc < 2 + k) {
@@ -68,7 +69,9 @@ napi_value RunSync(napi_env env, napi_callback_info info) {
   napi_value out = argc > 2 + k && !IsUndefined(env, args[2 + k]) ? args[2 + k] : nullptr;
   Operands ops;
   double alpha;
-  if (!UnpackOperands(env, kBackward, args[k], kBackward ? args[0] : nullptr, out, &ops) ||
+  HalfArg half;
+  if (!UnpackHalf(env, argc > 3 + k ? args[3 + k] : nullptr, &half) ||
+      !UnpackOperands(env, kBackward, args[k], kBackward ? args[0] : nullptr, out, half, &ops) ||
       !UnpackAlpha(env, args[1 + k], &alpha) || !CheckOperands(env, &ops, 1, alpha) ||
       !NotBusy(env, ops)) {
     return nullptr;
@@ -86,10 +89,11 @@ bool ListLength(napi_env env, napi_value value, const char* name, std::uint32_t*
   return true;
 }
 
-// The task lists of a submit call, as given: xs, outs, and dys for backward.
+// The task lists of a submit call, as given: xs, outs, dys for backward, and the
+// optional halves (each task's 'float16' / 'bfloat16' for Uint16Array data).
 struct TaskLists {
   bool backward;
-  napi_value xs, outs, dys;
+  napi_value xs, outs, dys, halves;
   std::uint32_t count;
 };
 
@@ -100,15 +104,18 @@ bool FetchTasks(napi_env env, const TaskLists& lists, std::vector<Operands>* ops
                 std::vector<napi_value>* arrays) {
   ops->reserve(lists.count);
   for (std::uint32_t i = 0; i < lists.count; ++i) {
-    napi_value x, out, dy = nullptr;
+    napi_value x, out, dy = nullptr, half_value = nullptr;
     if (napi_get_element(env, lists.xs, i, &x) != napi_ok ||
         napi_get_element(env, lists.outs, i, &out) != napi_ok ||
-        (lists.backward && napi_get_element(env, lists.dys, i, &dy) != napi_ok)) {
+        (lists.backward && napi_get_element(env, lists.dys, i, &dy) != napi_ok) ||
+        (lists.halves != nullptr && napi_get_element(env, lists.halves, i, &half_value) != napi_ok)) {
       return false;
     }
     const bool in_place = StrictlyEqual(env, out, lists.backward ? dy : x);
+    HalfArg half;
     ops->emplace_back();
-    if (!UnpackOperands(env, lists.backward, x, dy, in_place ? nullptr : out, &ops->back())) {
+    if (!UnpackHalf(env, half_value, &half) ||
+        !UnpackOperands(env, lists.backward, x, dy, in_place ? nullptr : out, half, &ops->back())) {
       return false;
     }
     arrays->push_back(x);
@@ -120,13 +127,13 @@ bool FetchTasks(napi_env env, const TaskLists& lists, std::vector<Operands>* ops
   return true;
 }
 
-// submitForward(xs, outs, alpha, callback) and submitBackward(dys, xs, outs, alpha,
-// callback); outs[i] is xs[i] (dys[i]) for in place. Returns the job's id for
-// cancel(id); the callback gets (error | null, cancelled).
+// submitForward(xs, outs, alpha, callback[, halves]) and submitBackward(dys, xs, outs,
+// alpha, callback[, halves]); outs[i] is xs[i] (dys[i]) for in place. Returns the
+// job's id for cancel(id); the callback gets (error | null, cancelled).
 napi_value Submit(napi_env env, napi_callback_info info, bool backward) {
   const std::size_t expected = backward ? 5 : 4;
-  std::size_t argc = 5;
-  napi_value args[5];
+  std::size_t argc = 6;
+  napi_value args[6];
   void* data;
   napi_get_cb_info(env, info, &argc, args, nullptr, &data);
   auto* state = static_cast<AddonState*>(data);
@@ -136,21 +143,24 @@ napi_value Submit(napi_env env, napi_callback_info info, bool backward) {
     return nullptr;
   }
   const std::size_t first = backward ? 1 : 0;
-  TaskLists lists{backward, args[first], args[first + 1], backward ? args[0] : nullptr, 0};
+  TaskLists lists{backward, args[first], args[first + 1], backward ? args[0] : nullptr, nullptr, 0};
   napi_value callback = args[first + 3];
-  std::uint32_t out_count = 0, dy_count = 0;
+  if (argc > first + 4 && !IsUndefined(env, args[first + 4])) lists.halves = args[first + 4];
+  std::uint32_t out_count = 0, dy_count = 0, half_count = 0;
   double alpha;
   napi_valuetype callback_type;
   if (!ListLength(env, lists.xs, "xs", &lists.count) ||
       !ListLength(env, lists.outs, "outs", &out_count) ||
       (backward && !ListLength(env, lists.dys, "dys", &dy_count)) ||
+      (lists.halves != nullptr && !ListLength(env, lists.halves, "halves", &half_count)) ||
       !UnpackAlpha(env, args[first + 2], &alpha)) {
     return nullptr;
   }
   if (napi_typeof(env, callback, &callback_type) != napi_ok || callback_type != napi_function) {
     return ThrowNotFunction(env, "callback"), nullptr;
   }
-  if (out_count != lists.count || (backward && dy_count != lists.count)) {
+  if (out_count != lists.count || (backward && dy_count != lists.count) ||
+      (lists.halves != nullptr && half_count != lists.count)) {
     return ThrowListLengths(env), nullptr;
   }
   if (lists.count > kMaxTasks) return ThrowTooManyArrays(env, kMaxTasks, lists.count), nullptr;
@@ -193,12 +203,15 @@ napi_value AddressOf(napi_env env, napi_callback_info info) {
   std::size_t argc = 1;
   napi_value arg;
   napi_get_cb_info(env, info, &argc, &arg, nullptr, nullptr);
-  Operands ops;
   if (argc < 1) return ThrowArity(env, "addressOf(array)"), nullptr;
-  if (!UnpackOperands(env, false, arg, nullptr, nullptr, &ops)) return nullptr;
+  napi_typedarray_type type;
+  std::size_t length;
+  void* data;
+  if (napi_get_typedarray_info(env, arg, &type, &length, &data, nullptr, nullptr) != napi_ok) {
+    return ThrowNotFloatArray(env, "array"), nullptr;
+  }
   napi_value address;
-  napi_create_double(env, static_cast<double>(reinterpret_cast<std::uintptr_t>(ops.x.data)),
-                     &address);
+  napi_create_double(env, static_cast<double>(reinterpret_cast<std::uintptr_t>(data)), &address);
   return address;
 }
 
@@ -233,6 +246,20 @@ Napi::Value Configure(const Napi::CallbackInfo& info) {
   return Napi::String::New(info.Env(), chosen->isa);
 }
 
+// isaOf(dtype): the kernel set that runs that element type under this environment's
+// cap. 16-bit data run on the scalar kernels where the CPU lacks their conversions.
+Napi::Value IsaOf(const Napi::CallbackInfo& info) {
+  static const char* const kNames[kDtypeCount] = {"float32", "float64", "float16", "bfloat16"};
+  const auto* state = static_cast<const AddonState*>(info.Data());
+  if (info.Length() >= 1 && info[0].IsString()) {
+    const std::string name = info[0].As<Napi::String>().Utf8Value();
+    for (std::size_t d = 0; d < kDtypeCount; ++d) {
+      if (name == kNames[d]) return Napi::String::New(info.Env(), state->kernels->isa_of[d]);
+    }
+  }
+  return info.Env().Null();
+}
+
 Napi::Value BestIsa(const Napi::CallbackInfo& info) {
   return Napi::String::New(info.Env(), BestKernels()->isa);
 }
@@ -256,6 +283,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   AddRaw(env, exports, "addressOf", AddressOf, state);
   exports.Set("configure", Napi::Function::New(env, Configure, "configure", state));
   exports.Set("bestIsa", Napi::Function::New(env, BestIsa, "bestIsa"));
+  exports.Set("isaOf", Napi::Function::New(env, IsaOf, "isaOf", state));
   exports.Set("cancel", Napi::Function::New(env, Cancel, "cancel", state));
   exports.Set("threads", Napi::Function::New(env, Threads, "threads"));
   exports.Set("chunkBytes", Napi::Function::New(env, ChunkSize, "chunkBytes"));

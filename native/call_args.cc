@@ -2,22 +2,39 @@
 
 #include <cmath>
 #include <cstdint>
+#include <string>
 
 #include "errors.h"
+#include "half.h"
 
 namespace leaky_relu {
 namespace {
 
-// Not asking for the ArrayBuffer handle or the offset saves a few ns a call.
-bool ReadView(napi_env env, napi_value value, FloatView* view) {
+// Not asking for the ArrayBuffer handle or the offset saves a few ns a call. A
+// Uint16Array is float data only with a `half` argument.
+bool ReadView(napi_env env, napi_value value, HalfArg half, FloatView* view) {
   view->value = value;
-  return napi_get_typedarray_info(env, value, &view->type, &view->length, &view->data, nullptr,
-                                  nullptr) == napi_ok &&
-         (view->type == napi_float32_array || view->type == napi_float64_array);
+  if (napi_get_typedarray_info(env, value, &view->type, &view->length, &view->data, nullptr,
+                               nullptr) != napi_ok) {
+    return false;
+  }
+  switch (view->type) {
+    case napi_float32_array:
+      view->dtype = Dtype::kF32;
+      return true;
+    case napi_float64_array:
+      view->dtype = Dtype::kF64;
+      return true;
+    case napi_uint16_array:
+      view->dtype = half == HalfArg::kF16 ? Dtype::kF16 : Dtype::kBF16;
+      return half != HalfArg::kNone;
+    default:
+      return false;
+  }
 }
 
-bool UnpackView(napi_env env, napi_value value, const char* name, FloatView* view) {
-  return ReadView(env, value, view) || ThrowNotFloatArray(env, name);
+bool UnpackView(napi_env env, napi_value value, const char* name, HalfArg half, FloatView* view) {
+  return ReadView(env, value, half, view) || ThrowNotFloatArray(env, name);
 }
 
 // Only an empty view can sit on a detached buffer (V8 reports length 0 for it), so the
@@ -36,10 +53,8 @@ bool NotDetached(napi_env env, const FloatView& view, const char* name) {
   return true;
 }
 
-bool AlphaFits(napi_env env, double alpha, napi_typedarray_type type) {
-  const bool finite = type == napi_float32_array ? std::isfinite(static_cast<float>(alpha))
-                                                 : std::isfinite(alpha);
-  return finite || ThrowAlphaRange(env, alpha, type == napi_float32_array);
+bool AlphaFits(napi_env env, double alpha, Dtype dtype) {
+  return std::isfinite(RoundAlpha(alpha, dtype)) || ThrowAlphaRange(env, alpha, dtype);
 }
 
 // `out` must be exactly the input's memory (in place) or not touch it at all.
@@ -52,31 +67,37 @@ bool NoPartialOverlap(napi_env env, const FloatView& out, const FloatView& in, c
 
 }  // namespace
 
-Dtype DtypeOf(napi_typedarray_type type) {
-  return type == napi_float64_array ? Dtype::kF64 : Dtype::kF32;
-}
-
-std::size_t ElementSize(napi_typedarray_type type) {
-  return kElementBytes[static_cast<std::size_t>(DtypeOf(type))];
-}
-
 ByteRange RangeOf(const FloatView& v) {
   const auto begin = reinterpret_cast<std::uintptr_t>(v.data);
-  return ByteRange{begin, begin + v.length * ElementSize(v.type)};
+  return ByteRange{begin, begin + v.length * kElementBytes[static_cast<std::size_t>(v.dtype)]};
+}
+
+bool UnpackHalf(napi_env env, napi_value value, HalfArg* half) {
+  *half = HalfArg::kNone;
+  napi_valuetype t;
+  if (value == nullptr || (napi_typeof(env, value, &t) == napi_ok && t == napi_undefined)) return true;
+  char text[16];
+  std::size_t length = 0;
+  if (napi_get_value_string_utf8(env, value, text, sizeof text, &length) == napi_ok) {
+    const std::string name(text, length);
+    if (name == "float16") *half = HalfArg::kF16;
+    if (name == "bfloat16") *half = HalfArg::kBF16;
+  }
+  return *half != HalfArg::kNone || ThrowHalfType(env);
 }
 
 bool UnpackOperands(napi_env env, bool backward, napi_value x, napi_value dy, napi_value out,
-                    Operands* ops) {
+                    HalfArg half, Operands* ops) {
   ops->backward = backward;
   ops->in_place = out == nullptr;
-  if (backward && !UnpackView(env, dy, "dy", &ops->dy)) return false;
-  if (!UnpackView(env, x, "x", &ops->x)) return false;
+  if (backward && !UnpackView(env, dy, "dy", half, &ops->dy)) return false;
+  if (!UnpackView(env, x, "x", half, &ops->x)) return false;
   if (backward && ops->dy.type != ops->x.type) return ThrowDyElementMismatch(env, ops->dy.type, ops->x.type);
   if (ops->in_place) {
     ops->out = backward ? ops->dy : ops->x;
     return true;
   }
-  if (!UnpackView(env, out, "out", &ops->out)) return false;
+  if (!UnpackView(env, out, "out", half, &ops->out)) return false;
   return ops->out.type == ops->x.type ||
          ThrowElementMismatch(env, "out", ops->x.type, "x", ops->out.type);
 }
@@ -89,8 +110,9 @@ bool Refresh(napi_env env, Operands* ops, std::size_t n) {
   for (std::size_t k = 0; k < n; ++k) {
     Operands& o = ops[k];
     // The types were checked; only lengths and addresses can have changed.
-    if (!ReadView(env, o.x.value, &o.x) || (o.backward && !ReadView(env, o.dy.value, &o.dy)) ||
-        !ReadView(env, o.out.value, &o.out)) {
+    const HalfArg half = o.x.dtype == Dtype::kF16 ? HalfArg::kF16 : HalfArg::kBF16;
+    if (!ReadView(env, o.x.value, half, &o.x) || (o.backward && !ReadView(env, o.dy.value, half, &o.dy)) ||
+        !ReadView(env, o.out.value, half, &o.out)) {
       return ThrowNotFloatArray(env, "x");
     }
   }
@@ -106,7 +128,7 @@ bool CheckOperands(napi_env env, const Operands* ops, std::size_t n, double alph
     }
   }
   for (std::size_t k = 0; k < n; ++k) {
-    if (!AlphaFits(env, alpha, ops[k].x.type)) return false;
+    if (!AlphaFits(env, alpha, ops[k].x.dtype)) return false;
   }
   for (std::size_t k = 0; k < n; ++k) {
     const Operands& o = ops[k];

@@ -11,6 +11,7 @@
 
 #include "busy_ranges.h"
 #include "kernels.h"
+#include "kernels.h"
 
 namespace leaky_relu {
 
@@ -22,9 +23,14 @@ constexpr std::uint32_t kMaxTasks = 1u << 20;
 struct FloatView {
   napi_value value = nullptr;
   napi_typedarray_type type = napi_float32_array;
+  Dtype dtype = Dtype::kF32;
   std::size_t length = 0;
   void* data = nullptr;
 };
+
+// How a call's Uint16Array data are read: the `half` argument ('float16', 'bfloat16'),
+// or none (a Uint16Array is then no float data).
+enum class HalfArg { kNone, kF16, kBF16 };
 
 // dy is set for backward only; out is x (forward) or dy (backward) when in place.
 struct Operands {
@@ -33,16 +39,16 @@ struct Operands {
   FloatView x, dy, out;
 };
 
-// The element type of a view that passed stage 1 (float32 or float64).
-Dtype DtypeOf(napi_typedarray_type type);
-std::size_t ElementSize(napi_typedarray_type type);
 ByteRange RangeOf(const FloatView& view);
+
+// The `half` argument's type stage: undefined (or absent: nullptr), 'float16' or 'bfloat16'.
+bool UnpackHalf(napi_env env, napi_value value, HalfArg* half);
 
 // Stage 1 (types) for one operation. A value's type cannot change, so this may run as
 // soon as the values are in hand, before user code (a list element's getter) runs.
 // `out` may be nullptr (in place). On failure an error is pending.
 bool UnpackOperands(napi_env env, bool backward, napi_value x, napi_value dy, napi_value out,
-                    Operands* ops);
+                    HalfArg half, Operands* ops);
 
 // alpha's type (a number primitive; a Number object is not one).
 bool UnpackAlpha(napi_env env, napi_value value, double* alpha);

@@ -27,31 +27,46 @@ bool RangeErr(napi_env env, const std::string& message) {
 std::string Quoted(const char* name) { return std::string("\"") + name + "\""; }
 
 const char* TypeName(napi_typedarray_type type) {
-  return type == napi_float64_array ? "Float64Array" : "Float32Array";
+  return type == napi_float64_array ? "Float64Array" : type == napi_uint16_array ? "Uint16Array" : "Float32Array";
 }
 
-// A double as JavaScript's String(v) writes it, for the values that reach a message
-// (NaN, infinities, and magnitudes of at least 1e21, which JS writes with an exponent,
-// as does the shortest %g that reads back the same).
+const char* DtypeName(Dtype dtype) {
+  static const char* const kNames[kDtypeCount] = {"float32", "float64", "float16", "bfloat16"};
+  return kNames[static_cast<std::size_t>(dtype)];
+}
+
+// A double as JavaScript's String(v) writes it: the shortest digits that read back the
+// same, in decimal notation from 1e-6 to below 1e21 and with an exponent outside.
 std::string JsNumber(double v) {
   if (std::isnan(v)) return "NaN";
   if (std::isinf(v)) return v > 0 ? "Infinity" : "-Infinity";
-  char text[40];
-  for (int precision = 1; precision <= 17; ++precision) {
-    std::snprintf(text, sizeof text, "%.*g", precision, v);
+  if (v == 0) return "0";
+  char text[64];
+  int digits = 1;
+  for (; digits < 17; ++digits) {
+    std::snprintf(text, sizeof text, "%.*e", digits - 1, v);
     if (std::strtod(text, nullptr) == v) break;
   }
-  // %g pads the exponent to two digits ("1e+05"); JS does not.
+  std::snprintf(text, sizeof text, "%.*e", digits - 1, v);
+  const int exponent = std::atoi(std::strchr(text, 'e') + 1);
+  if (exponent >= -6 && exponent < 21) {
+    const int decimals = digits - 1 - exponent > 0 ? digits - 1 - exponent : 0;
+    std::snprintf(text, sizeof text, "%.*f", decimals, v);
+    return text;
+  }
+  // %e pads the exponent to two digits ("1e-07"); JS does not.
   std::string s(text);
   const std::size_t e = s.find('e');
-  if (e != std::string::npos && e + 2 < s.size() && s[e + 2] == '0') s.erase(e + 2, 1);
+  if (s[e + 2] == '0') s.erase(e + 2, 1);
   return s;
 }
 
 }  // namespace
 
 bool ThrowNotFloatArray(napi_env env, const char* name) {
-  return TypeErr(env, "The " + Quoted(name) + " argument must be a Float32Array or Float64Array");
+  return TypeErr(env, "The " + Quoted(name) +
+                          " argument must be a Float32Array, a Float64Array, or a Uint16Array with "
+                          "a 16-bit dtype");
 }
 
 bool ThrowAlphaType(napi_env env) {
@@ -82,12 +97,13 @@ bool ThrowBusy(napi_env env, const char* name) {
                    "call is working on; await it first");
 }
 
-bool ThrowAlphaRange(napi_env env, double alpha, bool float32) {
-  return RangeErr(env, std::string(float32 ? "The \"alpha\" argument must be finite once rounded "
-                                             "to float32 for float32 data. Received "
-                                           : "The \"alpha\" argument must be a finite number. "
-                                             "Received ") +
-                           JsNumber(alpha));
+bool ThrowAlphaRange(napi_env env, double alpha, Dtype dtype) {
+  if (dtype == Dtype::kF64) {
+    return RangeErr(env, "The \"alpha\" argument must be a finite number. Received " + JsNumber(alpha));
+  }
+  const std::string name = DtypeName(dtype);
+  return RangeErr(env, "The \"alpha\" argument must be finite once rounded to " + name + " for " +
+                           name + " data. Received " + JsNumber(alpha));
 }
 
 bool ThrowOutLength(napi_env env, const char* like, std::size_t expected, std::size_t actual) {
@@ -135,6 +151,10 @@ bool ThrowNotArray(napi_env env, const char* name) {
 
 bool ThrowNotFunction(napi_env env, const char* name) {
   return TypeErr(env, "The " + Quoted(name) + " argument must be a function");
+}
+
+bool ThrowHalfType(napi_env env) {
+  return TypeErr(env, "The \"half\" argument must be 'float16' or 'bfloat16'");
 }
 
 bool ThrowListLengths(napi_env env) {

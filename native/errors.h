@@ -10,6 +10,8 @@
 
 #include <cstddef>
 
+#include "kernels.h"
+
 namespace leaky_relu {
 
 // Shared with the facade.
@@ -20,7 +22,7 @@ bool ThrowElementMismatch(napi_env env, const char* name, napi_typedarray_type e
 bool ThrowDyElementMismatch(napi_env env, napi_typedarray_type dy, napi_typedarray_type x);
 bool ThrowDetached(napi_env env, const char* name);
 bool ThrowBusy(napi_env env, const char* name);
-bool ThrowAlphaRange(napi_env env, double alpha, bool float32);
+bool ThrowAlphaRange(napi_env env, double alpha, Dtype dtype);
 bool ThrowOutLength(napi_env env, const char* like, std::size_t expected, std::size_t actual);
 bool ThrowDyLength(napi_env env, std::size_t dy, std::size_t x);
 bool ThrowTooManyArrays(napi_env env, std::size_t max, std::size_t actual);
@@ -34,6 +36,7 @@ bool ThrowArity(napi_env env, const char* usage);
 bool ThrowNotArray(napi_env env, const char* name);
 bool ThrowNotFunction(napi_env env, const char* name);
 bool ThrowListLengths(napi_env env);
+bool ThrowHalfType(napi_env env);
 
 }  // namespace leaky_relu
 

@@ -1,5 +1,7 @@
-// AVX2 kernels. Compiled with -mavx2 and nothing else in the binary is, so this file
-// includes only the kernel header and <immintrin.h>.
+// AVX2 kernels. Compiled with -mavx2 -mf16c and nothing else in the binary is, so this
+// file includes only the kernel header and <immintrin.h>. F16C (vcvtph2ps, vcvtps2ph)
+// is used by the float16 row only: dispatch gives an AVX2 CPU without F16C this set
+// with the scalar float16 row. bfloat16 converts by integer operations (AVX2).
 // mul + blendv on a GT_OQ compare keeps select semantics exactly: NaN compares false
 // and takes alpha * NaN (a NaN), signed zeros go through the multiply as IEEE says.
 // No FMA: the contract has one rounding, of alpha * x, and nothing else.
@@ -44,7 +46,8 @@ inline std::size_t HeadLength(const void* p, std::size_t n) {
 }
 
 // Fewer elements than one vector, with maskload/maskstore, which never touch the
-// masked-off lanes' memory: the head and the tail.
+// masked-off lanes' memory (the 16-bit types, which have no such instruction, go
+// through a buffer instead): the head and the tail.
 template <class T, Op kOp>
 inline void Part(const typename T::Storage* gate, const typename T::Storage* value,
                  typename T::Storage* out, std::size_t count, typename T::Vec a) {
@@ -75,7 +78,7 @@ inline void Run(const void* gate_p, const void* value_p, void* out_p, std::size_
 }
 
 // An element type: Storage is its type in memory, Vec the vector it computes in (a
-// 16-bit type would load into float32 lanes and convert back on store); then its two
+// 16-bit type loads into float32 lanes and converts back on store); then its two
 // kernels, the entries of its table row.
 // Lanes(r) loads kLanes entries from kMask + kLanes - r: r all-ones lanes, then zeros.
 struct F32 {
@@ -131,10 +134,93 @@ struct F64 {
   }
 };
 
+// The 16-bit types: 8 elements (one xmm) widen to 8 float32 lanes, compute as F32,
+// narrow back; for x > 0 the narrowing of the widened x gives x's bits back. AVX2 has
+// no 16-bit maskload/maskstore, so a head or tail of r < 8 elements is copied into a
+// zeroed local vector, converted as one, and its first r results copied out: memory
+// outside the r elements is never touched. Mask is the count r.
+// Conv supplies Widen (xmm of 8 elements to float32 lanes) and Narrow (back).
+template <class Conv>
+struct Half {
+  using Storage = std::uint16_t;
+  using Vec = __m256;
+  using Mask = std::size_t;
+  static constexpr std::size_t kLanes = 8;
+  KERNEL_CODE static Vec Set1(double alpha) {
+    return Conv::Widen(Conv::Narrow(_mm256_set1_ps(static_cast<float>(alpha))));
+  }
+  KERNEL_CODE static Vec Load(const Storage* p) {
+    return Conv::Widen(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
+  }
+  KERNEL_CODE static void Store(Storage* p, Vec v) {
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(p), Conv::Narrow(v));
+  }
+  KERNEL_CODE static Mask Lanes(std::size_t count) { return count; }
+  KERNEL_CODE static Vec LoadPart(const Storage* p, Mask count) {
+    alignas(16) Storage buffer[kLanes] = {0, 0, 0, 0, 0, 0, 0, 0};
+    for (std::size_t i = 0; i < count; ++i) buffer[i] = p[i];
+    return Conv::Widen(_mm_load_si128(reinterpret_cast<const __m128i*>(buffer)));
+  }
+  KERNEL_CODE static void StorePart(Storage* p, Mask count, Vec v) {
+    alignas(16) Storage buffer[kLanes];
+    _mm_store_si128(reinterpret_cast<__m128i*>(buffer), Conv::Narrow(v));
+    for (std::size_t i = 0; i < count; ++i) p[i] = buffer[i];
+  }
+  KERNEL_CODE static Vec Select(Vec gate, Vec v, Vec alpha) { return F32::Select(gate, v, alpha); }
+};
+
+// float16 by F16C, round to nearest even by the immediate (not MXCSR); NaN stays NaN.
+struct F16Conv {
+  KERNEL_CODE static __m256 Widen(__m128i h) { return _mm256_cvtph_ps(h); }
+  KERNEL_CODE static __m128i Narrow(__m256 v) { return _mm256_cvtps_ph(v, _MM_FROUND_TO_NEAREST_INT); }
+};
+
+// bfloat16 is the upper half of a float32: widen by a shift, narrow by round to
+// nearest even on the upper half, NaN made quiet (a payload in the low 16 bits only
+// would otherwise round to Inf), then pack the 32-bit lanes (all <= 0xFFFF) to 16 bits.
+struct BF16Conv {
+  KERNEL_CODE static __m256 Widen(__m128i b) {
+    return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(b), 16));
+  }
+  KERNEL_CODE static __m128i Narrow(__m256 v) {
+    const __m256i u = _mm256_castps_si256(v);
+    const __m256i lsb = _mm256_and_si256(_mm256_srli_epi32(u, 16), _mm256_set1_epi32(1));
+    const __m256i rounded =
+        _mm256_srli_epi32(_mm256_add_epi32(_mm256_add_epi32(u, _mm256_set1_epi32(0x7FFF)), lsb), 16);
+    const __m256i nan = _mm256_cmpgt_epi32(_mm256_and_si256(u, _mm256_set1_epi32(0x7FFFFFFF)),
+                                           _mm256_set1_epi32(0x7F800000));
+    const __m256i quiet = _mm256_or_si256(_mm256_srli_epi32(u, 16), _mm256_set1_epi32(0x40));
+    const __m256i r = _mm256_blendv_epi8(rounded, quiet, nan);
+    return _mm_packus_epi32(_mm256_castsi256_si128(r), _mm256_extracti128_si256(r, 1));
+  }
+};
+
+struct F16 : Half<F16Conv> {
+  KERNEL_ENTRY static void Forward(const void* g, const void* v, void* o, std::size_t n, double a) {
+    Run<F16, Op::kForward>(g, v, o, n, a);
+  }
+  KERNEL_ENTRY static void Backward(const void* g, const void* v, void* o, std::size_t n, double a) {
+    Run<F16, Op::kBackward>(g, v, o, n, a);
+  }
+};
+
+struct BF16 : Half<BF16Conv> {
+  KERNEL_ENTRY static void Forward(const void* g, const void* v, void* o, std::size_t n, double a) {
+    Run<BF16, Op::kForward>(g, v, o, n, a);
+  }
+  KERNEL_ENTRY static void Backward(const void* g, const void* v, void* o, std::size_t n, double a) {
+    Run<BF16, Op::kBackward>(g, v, o, n, a);
+  }
+};
+
 }  // namespace
 
 // One row per Dtype, in its order.
-const KernelSet kAvx2Kernels = {"avx2", {{F32::Forward, F32::Backward},
-                                         {F64::Forward, F64::Backward}}};
+const KernelSet kAvx2Kernels = {"avx2",
+                                {{F32::Forward, F32::Backward},
+                                 {F64::Forward, F64::Backward},
+                                 {F16::Forward, F16::Backward},
+                                 {BF16::Forward, BF16::Backward}},
+                                {"avx2", "avx2", "avx2", "avx2"}};
 
 }  // namespace leaky_relu

@@ -1,5 +1,11 @@
-// AVX-512F kernels. Compiled with -mavx512f and nothing else in the binary is, so
-// this file includes only the kernel header and <immintrin.h>.
+// AVX-512 kernels. Compiled with -mavx512f -mavx512bw -mavx512vl and nothing else in
+// the binary is, so this file includes only the kernel header and <immintrin.h>. The
+// float16 conversions (vcvtph2ps, vcvtps2ph) are AVX-512F; BW+VL give the masked 16-bit
+// loads and stores of the 16-bit types' heads and tails (dispatch requires all three).
+// bfloat16 converts by integer operations, not AVX512_BF16's vcvtneps2bf16: it takes
+// a subnormal float32 as zero whatever MXCSR says (run over all 2^32 inputs on a
+// Sapphire Rapids-class CPU: the 16,711,678 subnormals whose rounding is not zero gave
+// ±0, everything else matched), and a bfloat16 product can be a float32 subnormal.
 // The compare NGT_UQ ("not greater than", true for NaN) picks the lanes that take
 // alpha * x; a masked multiply writes only those, so positive lanes keep x untouched.
 // Heads and tails use a (1 << r) - 1 mask on load and store: masked-off lanes are never
@@ -13,7 +19,18 @@
 // header), where every unpeeled zmm access splits. Peeled, in-place passes over data
 // in cache (4Ki-64Ki elements) ran 5-10% faster through the addon; no change once
 // memory-bound.
+// GCC 12's AVX-512 intrinsics pass a self-initialized "undefined" vector (`__Y = __Y`)
+// that -Wuninitialized reports at every use (GCC PR 105593, fixed in later releases):
+// silenced for the header's lines only.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #include <immintrin.h>
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 
 #include <cstdint>
 
@@ -76,7 +93,7 @@ inline void Run(const void* gate_p, const void* value_p, void* out_p, std::size_
 }
 
 // An element type: Storage is its type in memory, Vec the vector it computes in (a
-// 16-bit type would load into float32 lanes and convert back on store); then its two
+// 16-bit type loads into float32 lanes and converts back on store); then its two
 // kernels, the entries of its table row.
 struct F32 {
   using Storage = float;
@@ -125,10 +142,89 @@ struct F64 {
   }
 };
 
+// The 16-bit types: 16 elements (one ymm) widen to 16 float32 lanes, compute as F32,
+// narrow back. For x > 0 the narrowing of the widened x gives x's bits back.
+struct F16 {
+  using Storage = std::uint16_t;
+  using Vec = __m512;
+  using Mask = __mmask16;
+  static constexpr std::size_t kLanes = 16;
+  KERNEL_CODE static Vec Widen(__m256i h) { return _mm512_cvtph_ps(h); }
+  // Round to nearest even whatever MXCSR says; NaN stays NaN (quiet, payload's top bits).
+  KERNEL_CODE static __m256i Narrow(Vec v) {
+    return _mm512_cvtps_ph(v, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  }
+  KERNEL_CODE static Vec Set1(double alpha) {
+    return Widen(Narrow(_mm512_set1_ps(static_cast<float>(alpha))));
+  }
+  KERNEL_CODE static Vec Load(const Storage* p) {
+    return Widen(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)));
+  }
+  KERNEL_CODE static void Store(Storage* p, Vec v) {
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(p), Narrow(v));
+  }
+  KERNEL_CODE static Mask Lanes(std::size_t count) { return static_cast<Mask>((1u << count) - 1u); }
+  KERNEL_CODE static Vec LoadPart(const Storage* p, Mask k) { return Widen(_mm256_maskz_loadu_epi16(k, p)); }
+  KERNEL_CODE static void StorePart(Storage* p, Mask k, Vec v) { _mm256_mask_storeu_epi16(p, k, Narrow(v)); }
+  KERNEL_CODE static Vec Select(Vec gate, Vec v, Vec alpha) { return F32::Select(gate, v, alpha); }
+  KERNEL_ENTRY static void Forward(const void* g, const void* v, void* o, std::size_t n, double a) {
+    Run<F16, Op::kForward>(g, v, o, n, a);
+  }
+  KERNEL_ENTRY static void Backward(const void* g, const void* v, void* o, std::size_t n, double a) {
+    Run<F16, Op::kBackward>(g, v, o, n, a);
+  }
+};
+
+// bfloat16 is the upper half of a float32: widen by a shift, narrow by round to
+// nearest even on the upper half, NaN made quiet (a payload in the low 16 bits only
+// would otherwise round to Inf), then vpmovdw.
+struct BF16 {
+  using Storage = std::uint16_t;
+  using Vec = __m512;
+  using Mask = __mmask16;
+  static constexpr std::size_t kLanes = 16;
+  KERNEL_CODE static Vec Widen(__m256i b) {
+    return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(b), 16));
+  }
+  KERNEL_CODE static __m256i Narrow(Vec v) {
+    const __m512i u = _mm512_castps_si512(v);
+    const __m512i lsb = _mm512_and_si512(_mm512_srli_epi32(u, 16), _mm512_set1_epi32(1));
+    const __m512i rounded =
+        _mm512_srli_epi32(_mm512_add_epi32(_mm512_add_epi32(u, _mm512_set1_epi32(0x7FFF)), lsb), 16);
+    const __mmask16 nan = _mm512_cmpgt_epi32_mask(
+        _mm512_and_si512(u, _mm512_set1_epi32(0x7FFFFFFF)), _mm512_set1_epi32(0x7F800000));
+    const __m512i quiet = _mm512_or_si512(_mm512_srli_epi32(u, 16), _mm512_set1_epi32(0x40));
+    return _mm512_cvtepi32_epi16(_mm512_mask_mov_epi32(rounded, nan, quiet));
+  }
+  KERNEL_CODE static Vec Set1(double alpha) {
+    return Widen(Narrow(_mm512_set1_ps(static_cast<float>(alpha))));
+  }
+  KERNEL_CODE static Vec Load(const Storage* p) {
+    return Widen(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)));
+  }
+  KERNEL_CODE static void Store(Storage* p, Vec v) {
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(p), Narrow(v));
+  }
+  KERNEL_CODE static Mask Lanes(std::size_t count) { return static_cast<Mask>((1u << count) - 1u); }
+  KERNEL_CODE static Vec LoadPart(const Storage* p, Mask k) { return Widen(_mm256_maskz_loadu_epi16(k, p)); }
+  KERNEL_CODE static void StorePart(Storage* p, Mask k, Vec v) { _mm256_mask_storeu_epi16(p, k, Narrow(v)); }
+  KERNEL_CODE static Vec Select(Vec gate, Vec v, Vec alpha) { return F32::Select(gate, v, alpha); }
+  KERNEL_ENTRY static void Forward(const void* g, const void* v, void* o, std::size_t n, double a) {
+    Run<BF16, Op::kForward>(g, v, o, n, a);
+  }
+  KERNEL_ENTRY static void Backward(const void* g, const void* v, void* o, std::size_t n, double a) {
+    Run<BF16, Op::kBackward>(g, v, o, n, a);
+  }
+};
+
 }  // namespace
 
 // One row per Dtype, in its order.
-const KernelSet kAvx512Kernels = {"avx512", {{F32::Forward, F32::Backward},
-                                             {F64::Forward, F64::Backward}}};
+const KernelSet kAvx512Kernels = {"avx512",
+                                  {{F32::Forward, F32::Backward},
+                                   {F64::Forward, F64::Backward},
+                                   {F16::Forward, F16::Backward},
+                                   {BF16::Forward, BF16::Backward}},
+                                  {"avx512", "avx512", "avx512", "avx512"}};
 
 }  // namespace leaky_relu

@@ -13,17 +13,12 @@ import {
   leakyReluBackwardAsync,
   leakyReluBatch,
 } from '../lib/index';
-import {
-  bitDifference,
-  copyOf,
-  dtypes,
-  isNative,
-  randomData,
-  seeded,
-  settle,
-  thrownCode,
-} from './helpers/async-helpers';
-import type { FloatArray, FloatCtor } from './helpers/async-helpers';
+import { dtypeOf, dtypes } from './helpers/arrays';
+import type { FloatCtor } from './helpers/arrays';
+import { bitDifference, copyOf, randomData, seeded, settle, thrownCode } from './helpers/async-helpers';
+import type { FloatArray } from './helpers/async-helpers';
+import { NATIVE_MIN_LENGTH, workUnit } from './helpers/lengths';
+import { project } from './helpers/project';
 import { referenceBackward, referenceForward } from './helpers/reference';
 
 const A = -2;
@@ -35,16 +30,16 @@ function applyForward(y: FloatArray, begin: number, end: number, alpha: number):
   y.set(referenceForward(y.subarray(begin, end) as FloatArray, alpha), begin);
 }
 
-// Lengths around the JS/native cutoff (56) and just past a native chunk (1 MiB: 262144
-// float32, 131072 float64 elements);
+// Lengths around the JS/native cutoff (NATIVE_MIN_LENGTH) and just past a float32 unit
+// of async work (a native chunk: 262144 elements, or a JS slice);
 // the small ones repeat more since a race there is a matter of microseconds.
 const REPEATS: [number, number][] = [
   [1, 40],
   [7, 40],
-  [55, 40],
-  [56, 40],
+  [NATIVE_MIN_LENGTH - 1, 40],
+  [NATIVE_MIN_LENGTH, 40],
   [1000, 30],
-  [262147, 6],
+  [workUnit(Float32Array) + 3, 6],
   [300_001, 3],
 ];
 
@@ -202,7 +197,7 @@ describe('random programs of overlapping calls equal running them one by one', (
     }
     // The whole buffer as raw memory, read with its element type.
     return (buf) => ({
-      run: () => leakyReluAsync(buf.buffer, { alpha, dtype: Ctor === Float64Array ? 'float64' : 'float32' }),
+      run: () => leakyReluAsync(buf.buffer, { alpha, dtype: dtypeOf(Ctor) }),
       simulate: (sim) => applyForward(sim, 0, n, alpha),
     });
   }
@@ -304,7 +299,7 @@ describe('sync calls on memory an unfinished async call uses', () => {
     return { whole, original, pending: leakyReluAsync(busy, 0.5), busy };
   }
 
-  test.each([10, 55, 56, 5000])('an overlapping sync call of %i elements throws ERR_BUFFER_IN_USE and changes nothing', async (len) => {
+  test.each([10, NATIVE_MIN_LENGTH - 1, NATIVE_MIN_LENGTH, 5000])('an overlapping sync call of %i elements throws ERR_BUFFER_IN_USE and changes nothing', async (len) => {
     const { whole, pending } = setup();
     // The view straddles the busy range's end, so its part outside must stay as it was.
     const view = whole.subarray(HALF - len / 2, HALF + len / 2) as FloatArray;
@@ -453,7 +448,7 @@ describe('the same shared memory through two SharedArrayBuffer objects', () => {
 
   // Only addresses tell that two objects hold the same memory: the pure-JS backend has
   // none and treats them as different memory (a limitation the README states).
-  test.skipIf(!isNative).each([16, 55, 56, 1000])(
+  test.skipIf(!project.native).each([16, NATIVE_MIN_LENGTH - 1, NATIVE_MIN_LENGTH, 1000])(
     'a sync call of %i elements through the other object throws ERR_BUFFER_IN_USE while an async call works',
     async (len) => {
       const sab = new SharedArrayBuffer(4 * (1 << 20));

@@ -5,38 +5,38 @@
 import { createHook } from 'node:async_hooks';
 import { describe, expect, test } from 'vitest';
 import { info, leakyRelu, leakyReluAsync, leakyReluBackwardAsync, leakyReluBatch } from '../lib/index';
+import { dtypeOf, dtypes } from './helpers/arrays';
+import type { FloatCtor } from './helpers/arrays';
 import {
   bitDifference,
   byteChange,
   bytesNow,
   callWithoutThrowing,
   copyOf,
-  dtypes,
-  describeChild,
-  heavyJs,
-  heavyNative,
-  isNative,
   isPending,
   nextTurn,
   randomData,
-  runChild,
   seeded,
   settle,
 } from './helpers/async-helpers';
-import type { FloatArray, FloatCtor } from './helpers/async-helpers';
+import type { FloatArray } from './helpers/async-helpers';
+import { describeChild, runScript } from './helpers/child';
+import { JS_SLICE, NATIVE_MIN_LENGTH, workUnit } from './helpers/lengths';
+import { project } from './helpers/project';
 import { referenceBackward, referenceForward } from './helpers/reference';
 
-// The native side cuts work into 1 MiB chunks (kChunkBytes in native/addon.cc: 262144
-// float32, 131072 float64 elements) and gathers small arrays of a batch into one chunk;
-// below 56 elements the sync path takes the JS kernels. These lengths sit on and around
-// each of those edges.
-const CHUNK_F64 = 131072;
-const CHUNK_F32 = 262144;
+// The native side cuts work into chunks of CHUNK_BYTES (1 MiB: 131072 float64, 262144
+// float32 elements) and gathers small arrays of a batch into one chunk; the JS backend
+// works in slices of JS_SLICE elements; below NATIVE_MIN_LENGTH elements the sync path
+// takes the JS kernels. These lengths sit on and around each of those edges: one and two
+// float64 units of work are a float64 and a float32 chunk, or one and two JS slices.
+const N = NATIVE_MIN_LENGTH;
+const UNIT = workUnit(Float64Array);
 const LENGTHS = [
-  0, 1, 3, 55, 56, 57, 1000,
-  CHUNK_F64 - 1, CHUNK_F64, CHUNK_F64 + 1,
-  CHUNK_F32 - 1, CHUNK_F32, CHUNK_F32 + 1,
-  2 * CHUNK_F32 + 5, 3 * CHUNK_F32 + 3,
+  0, 1, 3, N - 1, N, N + 1, 1000,
+  UNIT - 1, UNIT, UNIT + 1,
+  2 * UNIT - 1, 2 * UNIT, 2 * UNIT + 1,
+  4 * UNIT + 5, 6 * UNIT + 3,
 ];
 
 describe('what the promises resolve with', () => {
@@ -137,7 +137,8 @@ describe.each(dtypes)('results equal the reference bit for bit ($name)', ({ Ctor
   });
 
   test('a view at an odd offset is transformed exactly, and no element around it is touched', async () => {
-    const n = 2 * 65536 + 9;
+    // Three JS slices, the last one short.
+    const n = 2 * JS_SLICE + 9;
     const whole = randomData(Ctor, n + 40, 77);
     const before = copyOf(whole);
     const view = whole.subarray(17, 17 + n) as FloatArray;
@@ -169,7 +170,7 @@ describe('threadpool', () => {
     return { immediates };
   }
 
-  test.runIf(heavyNative)('the event loop keeps turning while 64Mi-element calls run, and the result is right', async () => {
+  test.runIf(project.heavyNative)('the event loop keeps turning while 64Mi-element calls run, and the result is right', async () => {
     const n = 64 * 1024 * 1024;
     const x = new Float32Array(n);
     // Values recomputable from the index: no second 256 MB array to compare with.
@@ -191,7 +192,7 @@ describe('threadpool', () => {
     expect(wrong).toBe(-1);
   });
 
-  test.runIf(heavyJs)('the JS backend yields to the event loop between slices of a large call', async () => {
+  test.runIf(project.heavyJs)('the JS backend yields to the event loop between slices of a large call', async () => {
     const n = 4 * 1024 * 1024;
     const x = new Float32Array(n).fill(-2);
     const { immediates } = await ticksWhilePending(leakyReluAsync(x, 0.5));
@@ -200,7 +201,7 @@ describe('threadpool', () => {
   });
 
   test('info().threads is the threadpool size: 1 for the js backend, UV_THREADPOOL_SIZE (default 4) for native', () => {
-    const expected = isNative ? Number(process.env.UV_THREADPOOL_SIZE ?? 4) : 1;
+    const expected = project.native ? Number(process.env.UV_THREADPOOL_SIZE ?? 4) : 1;
     expect(info().threads).toBe(expected);
   });
 
@@ -225,14 +226,14 @@ describe('threadpool', () => {
     return count;
   }
 
-  test.runIf(isNative)('one large array is queued on several threadpool threads at once', async () => {
+  test.runIf(project.native)('one large array is queued on several threadpool threads at once', async () => {
     const threads = info().threads;
     const requests = await requestsOf(() => leakyReluAsync(new Float32Array(4 << 20).fill(-1)));
     expect(requests).toBeGreaterThanOrEqual(Math.min(2, threads));
     expect(requests).toBeLessThanOrEqual(threads);
   });
 
-  test.runIf(isNative)('a batch of large arrays spreads over several threads; 1000 small ones do not take 1000 requests', async () => {
+  test.runIf(project.native)('a batch of large arrays spreads over several threads; 1000 small ones do not take 1000 requests', async () => {
     const threads = info().threads;
     const large = Array.from({ length: 6 }, (_, i) => (i % 2 ? new Float64Array(1 << 18) : new Float32Array(1 << 18)));
     expect(await requestsOf(() => leakyReluBatch(large))).toBeGreaterThanOrEqual(Math.min(2, threads));
@@ -242,7 +243,7 @@ describe('threadpool', () => {
     expect(small.every((a) => a.every((v) => v === -0.5))).toBe(true);
   });
 
-  test.runIf(heavyNative)('UV_THREADPOOL_SIZE sets info().threads and bounds the requests of one call', async () => {
+  test.runIf(project.heavyNative)('UV_THREADPOOL_SIZE sets info().threads and bounds the requests of one call', async () => {
     const script = `
       const lr = require(process.env.PKG);
       const { createHook } = require('node:async_hooks');
@@ -253,7 +254,7 @@ describe('threadpool', () => {
         console.log(JSON.stringify({ threads: lr.info().threads, requests, ok: x.every((v) => v === -0.5) }));
       });`;
     for (const size of ['1', '2', '7']) {
-      const r = await runChild(script, { UV_THREADPOOL_SIZE: size });
+      const r = await runScript(script, { UV_THREADPOOL_SIZE: size });
       expect(r.code, describeChild(r)).toBe(0);
       // 32 MiB is far more chunks than threads: the call spreads over every thread.
       expect(r.records[0]).toEqual({ threads: Number(size), requests: Number(size), ok: true });
@@ -263,8 +264,7 @@ describe('threadpool', () => {
 
 describe('batches', () => {
   test('a batch mixing float32, float64, ArrayBuffers (read as the batch dtype) and outs gives each array its reference result', async () => {
-    for (const dtype of ['float32', 'float64'] as const) {
-      const Elem: FloatCtor = dtype === 'float64' ? Float64Array : Float32Array;
+    for (const { name: dtype, Ctor: Elem } of dtypes) {
       const alpha = -1.25;
       const f32 = randomData(Float32Array, 100_003, 1);
       const f64 = randomData(Float64Array, 70_001, 2);
@@ -760,7 +760,7 @@ describe('many concurrent calls', () => {
       } else if (kind === 2) {
         const x = randomData(Ctor, size(), k);
         const expected = referenceForward(x, a);
-        const dtype = Ctor === Float64Array ? 'float64' : 'float32';
+        const dtype = dtypeOf(Ctor);
         const buffer = random() < 0.5 ? x.buffer : (() => {
           const sab = new SharedArrayBuffer(x.byteLength);
           new Uint8Array(sab).set(new Uint8Array(x.buffer));
@@ -812,7 +812,7 @@ describe('many concurrent calls', () => {
   test('concurrent calls on disjoint views of one buffer all give the reference', async () => {
     const whole = randomData(Float32Array, 1_000_000, 5);
     const before = copyOf(whole);
-    const cuts = [0, 1, 56, 1000, 65536, 65537, 300_001, 700_000, 999_999, 1_000_000];
+    const cuts = [0, 1, NATIVE_MIN_LENGTH, 1000, JS_SLICE, JS_SLICE + 1, 300_001, 700_000, 999_999, 1_000_000];
     const alphas = [0.5, -2, 3, 0, 0.2, -0.1, 7, 0.01, 1.5];
     await Promise.all(cuts.slice(1).map((end, i) => leakyReluAsync(whole.subarray(cuts[i], end), alphas[i])));
     for (let i = 0; i + 1 < cuts.length; i++) {

@@ -2,15 +2,14 @@
 // never raise SIGILL: Nehalem has no AVX at all, Haswell has AVX2 but not AVX-512.
 // test/tools/kernel-check.cjs runs the whole kernel check there (vitest would be too slow).
 import { describe, expect, test } from 'vitest';
+import { project } from './helpers/project';
 import { kernelCheckOnX86 } from './helpers/qemu';
 import { skipUnless } from './helpers/tools';
 
-// Independent of the project's ISA cap, so run once; not under the sanitizer run,
-// whose ASan preload the emulated node must not inherit.
-const thisProject = process.env.LEAKY_RELU_ISA === 'scalar' && !process.env.LEAKY_RELU_SANITIZED;
+// Independent of the project's ISA cap (the emulated node gets none of its switches), so run once.
 const title = 'emulated CPUs (qemu), the binary node-gyp-build finds';
 
-describe.runIf(thisProject && process.arch === 'x64' && skipUnless(title, 'qemu-x86_64-static'))(title, () => {
+describe.runIf(project.once && process.arch === 'x64' && skipUnless(title, 'qemu-x86_64-static'))(title, () => {
   test('Nehalem (no AVX): loads, picks scalar, every kernel check passes', () => {
     const r = kernelCheckOnX86('Nehalem');
     expect(r).toMatchObject({ isa: 'scalar', bestIsa: 'scalar', failed: 0 });

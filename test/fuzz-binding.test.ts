@@ -7,8 +7,9 @@
 // sanitizer run, whose environment it inherits, LD_PRELOAD included).
 import * as path from 'node:path';
 import { expect, test } from 'vitest';
-import { isNative, runChild } from './helpers/async-helpers';
-import type { ChildResult } from './helpers/async-helpers';
+import { runScript } from './helpers/child';
+import type { ChildResult } from './helpers/child';
+import { project } from './helpers/project';
 
 const CHILD = path.join(__dirname, 'tools', 'fuzz-binding-child.cjs');
 
@@ -39,10 +40,10 @@ function explain(r: ChildResult): string {
   ].join('\n');
 }
 
-test.runIf(isNative)(
+test.runIf(project.native)(
   'the raw binding survives a fuzz of hostile argument lists, throws only coded errors and calls back every accepted job once',
   async () => {
-    const result = await runChild(`require(${JSON.stringify(CHILD)})`, {}, 60_000);
+    const result = await runScript(`require(${JSON.stringify(CHILD)})`, {}, 60_000);
     const record = result.records.find((r) => r.fuzz === 'raw binding') as FuzzRecord | undefined;
     // The seed and the counts, for the log.
     if (record) console.log(JSON.stringify(record));

@@ -4,18 +4,22 @@
 // After each, nothing may stay registered: a sync call on the same memory works.
 import { describe, expect, test } from 'vitest';
 import { leakyRelu, leakyReluAsync, leakyReluBackwardAsync, leakyReluBatch } from '../lib/index';
-import { describeChild, heavyProject, isNative, randomData, runChild, settle } from './helpers/async-helpers';
+import { randomData, settle } from './helpers/async-helpers';
 import { loadRawBinding } from './helpers/binding';
 import { expectSameBits } from './helpers/bits';
+import { describeChild, runScript } from './helpers/child';
+import { workUnit } from './helpers/lengths';
+import { project } from './helpers/project';
 import { referenceForward } from './helpers/reference';
 
 /** Nothing stays registered: a sync call on `x` works, and the binding holds no job. */
 function expectNothingHeld(x: Float32Array | Float64Array): void {
   expect(() => leakyRelu(x, 1)).not.toThrow();
-  if (isNative) expect(loadRawBinding().stats()).toEqual({ jobs: 0, ranges: 0 });
+  if (project.native) expect(loadRawBinding().stats()).toEqual({ jobs: 0, ranges: 0 });
 }
 
-const N = 300_000; // several native chunks, and more than one JS slice
+// Past one unit of async work (a native chunk, a JS slice) for either element type.
+const N = workUnit(Float32Array) + 1000;
 
 describe('signal must be a genuine AbortSignal', () => {
   const fakes: [string, unknown][] = [
@@ -123,11 +127,11 @@ describe('the package never calls a user constructor', () => {
 });
 
 describe('many un-awaited calls', () => {
-  test.runIf(heavyProject)('10,000 calls on one array, mixed alphas: each sees the one before, bounded memory', async () => {
+  test.runIf(project.heavy)('10,000 calls on one array, mixed alphas: each sees the one before, bounded memory', async () => {
     // Each call's own then() reads the array after that call, while the next one may
     // already be writing on the threadpool (it cannot have settled): the prefix product
     // of the alphas up to that call or the next, which differ for any other order.
-    const r = await runChild(`
+    const r = await runScript(`
       const { leakyReluAsync } = require(process.env.PKG);
       const alphas = [0.5, 2, 4, 0.25];
       const x = new Float64Array(64).fill(-1);

@@ -4,24 +4,26 @@
 import * as vm from 'node:vm';
 import { describe, expect, test } from 'vitest';
 import { leakyRelu, leakyReluBackward, leakyReluBatch } from '../lib/index';
-import { isNative, randomData, settle } from './helpers/async-helpers';
+import { randomData, settle, thrownCode } from './helpers/async-helpers';
 import { loadRawBinding } from './helpers/binding';
 import { expectSameBits } from './helpers/bits';
+import { CROSSOVER_LENGTHS as SIZES } from './helpers/lengths';
+import { project } from './helpers/project';
 import { referenceBackward, referenceForward } from './helpers/reference';
 import { snapshot } from './helpers/snapshot';
 
-/** The code of what `fn` throws, with its class; 'no throw' if it returns. */
-function thrown(fn: () => unknown): string {
-  try {
-    fn();
-    return 'no throw';
-  } catch (error) {
-    return `${(error as Error)?.constructor?.name} ${(error as { code?: string })?.code}`;
-  }
+/** A list whose element 1 is a getter that detaches `first` (element 0) before returning `second`. */
+function detachingList<T extends Float32Array | Float64Array>(first: T, second: T): T[] {
+  const xs: T[] = [first];
+  Object.defineProperty(xs, 1, {
+    get() {
+      structuredClone(first.buffer, { transfer: [first.buffer as ArrayBuffer] });
+      return second;
+    },
+    enumerable: true,
+  });
+  return xs;
 }
-
-// Both sides of the facade's JS/native crossover (56 elements).
-const SIZES = [16, 100];
 
 describe('a typed array from another realm is that typed array, with its rounding', () => {
   const realm = vm.createContext({});
@@ -64,19 +66,19 @@ describe('only genuine typed arrays are typed arrays: ERR_INVALID_ARG_TYPE, noth
       test(`${what} (facade${n ? `, alpha form ${n}` : ''})`, () => {
         const bad = make();
         const changes = snapshot([bad]);
-        expect(thrown(() => leakyRelu(bad as Float32Array, n || undefined))).toBe('TypeError ERR_INVALID_ARG_TYPE');
-        expect(thrown(() => leakyRelu(bad as Float32Array, { alpha: 0.5 }))).toBe('TypeError ERR_INVALID_ARG_TYPE');
-        expect(thrown(() => leakyRelu(new Float32Array(3), { out: bad as Float32Array }))).toBe('TypeError ERR_INVALID_ARG_TYPE');
-        expect(thrown(() => leakyReluBackward(bad as Float32Array, new Float32Array(3)))).toBe('TypeError ERR_INVALID_ARG_TYPE');
+        expect(thrownCode(() => leakyRelu(bad as Float32Array, n || undefined))).toBe('TypeError ERR_INVALID_ARG_TYPE');
+        expect(thrownCode(() => leakyRelu(bad as Float32Array, { alpha: 0.5 }))).toBe('TypeError ERR_INVALID_ARG_TYPE');
+        expect(thrownCode(() => leakyRelu(new Float32Array(3), { out: bad as Float32Array }))).toBe('TypeError ERR_INVALID_ARG_TYPE');
+        expect(thrownCode(() => leakyReluBackward(bad as Float32Array, new Float32Array(3)))).toBe('TypeError ERR_INVALID_ARG_TYPE');
         expect(changes()).toEqual([]);
       });
     }
   }
 
-  test.runIf(isNative)('the raw binding refuses them too', () => {
+  test.runIf(project.native)('the raw binding refuses them too', () => {
     const b = loadRawBinding();
     for (const [, make] of cases) {
-      expect(thrown(() => b.forward(make() as Float32Array, 0.2))).toBe('TypeError ERR_INVALID_ARG_TYPE');
+      expect(thrownCode(() => b.forward(make() as Float32Array, 0.2))).toBe('TypeError ERR_INVALID_ARG_TYPE');
     }
   });
 });
@@ -109,24 +111,24 @@ describe('a subclass is its base type, and none of its code runs', () => {
 describe('numbers are numbers', () => {
   test('a Number object as the options argument is a type error, not the default alpha', () => {
     const x = Float32Array.of(-1, -2);
-    expect(thrown(() => leakyRelu(x, new Number(0.5) as unknown as number))).toBe('TypeError ERR_INVALID_ARG_TYPE');
-    expect(thrown(() => leakyRelu(x, { alpha: new Number(0.5) as unknown as number }))).toBe('TypeError ERR_INVALID_ARG_TYPE');
+    expect(thrownCode(() => leakyRelu(x, new Number(0.5) as unknown as number))).toBe('TypeError ERR_INVALID_ARG_TYPE');
+    expect(thrownCode(() => leakyRelu(x, { alpha: new Number(0.5) as unknown as number }))).toBe('TypeError ERR_INVALID_ARG_TYPE');
     expect([...x]).toEqual([-1, -2]);
   });
 
-  test.runIf(isNative)('the raw binding refuses a Number object alpha', () => {
-    expect(thrown(() => loadRawBinding().forward(new Float32Array(64), new Number(0.5) as unknown as number))).toBe(
+  test.runIf(project.native)('the raw binding refuses a Number object alpha', () => {
+    expect(thrownCode(() => loadRawBinding().forward(new Float32Array(64), new Number(0.5) as unknown as number))).toBe(
       'TypeError ERR_INVALID_ARG_TYPE',
     );
   });
 });
 
 describe('lists: no allocation from an unchecked count, no user code between check and use', () => {
-  test.runIf(isNative)('raw submit with lists of 2^32 - 1 holes throws ERR_OUT_OF_RANGE', () => {
+  test.runIf(project.native)('raw submit with lists of 2^32 - 1 holes throws ERR_OUT_OF_RANGE', () => {
     const b = loadRawBinding();
     const huge = new Array(2 ** 32 - 1);
-    expect(thrown(() => b.submitForward(huge, huge, 0.2, () => {}))).toBe('RangeError ERR_OUT_OF_RANGE');
-    expect(thrown(() => b.submitBackward(huge, huge, huge, 0.2, () => {}))).toBe('RangeError ERR_OUT_OF_RANGE');
+    expect(thrownCode(() => b.submitForward(huge, huge, 0.2, () => {}))).toBe('RangeError ERR_OUT_OF_RANGE');
+    expect(thrownCode(() => b.submitBackward(huge, huge, huge, 0.2, () => {}))).toBe('RangeError ERR_OUT_OF_RANGE');
     expect(b.stats()).toEqual({ jobs: 0, ranges: 0 });
   });
 
@@ -138,25 +140,18 @@ describe('lists: no allocation from an unchecked count, no user code between che
     }
   });
 
-  test.runIf(isNative)('raw submit: a getter on xs[1] that detaches xs[0] is seen before anything runs', () => {
+  test.runIf(project.native)('raw submit: a getter on xs[1] that detaches xs[0] is seen before anything runs', () => {
     const b = loadRawBinding();
     const first = new Float32Array(1000).fill(-1);
     const second = new Float32Array(1000).fill(-1);
-    const xs: Float32Array[] = [first];
-    Object.defineProperty(xs, 1, {
-      get() {
-        structuredClone(first.buffer, { transfer: [first.buffer as ArrayBuffer] });
-        return second;
-      },
-      enumerable: true,
-    });
+    const xs = detachingList(first, second);
     const outs = [first, second];
     let called = false;
-    expect(thrown(() => b.submitForward(xs, outs, 0.2, () => (called = true)))).toBe('TypeError ERR_INVALID_STATE');
+    expect(thrownCode(() => b.submitForward(xs, outs, 0.2, () => (called = true)))).toBe('TypeError ERR_INVALID_STATE');
     expect([second[0], called, b.stats()]).toEqual([-1, false, { jobs: 0, ranges: 0 }]);
   });
 
-  test.runIf(isNative)('raw submit: a getter that shrinks a resizable buffer already read gets the length now', async () => {
+  test.runIf(project.native)('raw submit: a getter that shrinks a resizable buffer already read gets the length now', async () => {
     const b = loadRawBinding();
     const rab = new ArrayBuffer(4000, { maxByteLength: 4000 });
     const first = new Float32Array(rab).fill(-1);
@@ -171,14 +166,7 @@ describe('lists: no allocation from an unchecked count, no user code between che
   test('leakyReluBatch: a getter on xs[1] that detaches xs[0] rejects with ERR_INVALID_STATE, nothing changed', async () => {
     const first = new Float64Array(100).fill(-1);
     const second = new Float64Array(100).fill(-1);
-    const xs: Float64Array[] = [first];
-    Object.defineProperty(xs, 1, {
-      get() {
-        structuredClone(first.buffer, { transfer: [first.buffer as ArrayBuffer] });
-        return second;
-      },
-      enumerable: true,
-    });
+    const xs = detachingList(first, second);
     const r = await settle(leakyReluBatch(xs));
     expect([r.status, r.error?.code, second[0]]).toEqual(['rejected', 'ERR_INVALID_STATE', -1]);
   });

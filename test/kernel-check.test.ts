@@ -4,14 +4,13 @@
 // a sweep of positions reaches every head length for certain.
 import { describe, expect, test } from 'vitest';
 import { expectedIsa, loadRawBinding } from './helpers/binding';
+import { project } from './helpers/project';
 import { kernelCheckHere } from './helpers/qemu';
 
-const native = process.env.LEAKY_RELU_BACKEND !== 'js';
-
-describe.runIf(native)('kernel check on this CPU', () => {
-  test(`LEAKY_RELU_ISA=${process.env.LEAKY_RELU_ISA}: every check passes on the capped kernel set`, () => {
+describe.runIf(project.native)('kernel check on this CPU', () => {
+  test(`LEAKY_RELU_ISA=${project.isa}: every check passes on the capped kernel set`, () => {
     const r = kernelCheckHere();
-    expect(r).toMatchObject({ isa: expectedIsa(process.env.LEAKY_RELU_ISA, loadRawBinding().bestIsa()), failed: 0 });
+    expect(r).toMatchObject({ isa: expectedIsa(project.isa, loadRawBinding().bestIsa()), failed: 0 });
     expect(r.passed).toBeGreaterThan(9000);
   }, 60_000);
 });

@@ -5,32 +5,51 @@
 // on views widened by one element, as an off-by-one loop would) or, on the js project
 // where there is none, a pure-JS binding that the control test proves correct.
 import { describe, expect, test } from 'vitest';
-import { resolveBackend } from '../lib/native';
 import type { FloatCtor } from './helpers/arrays';
+import { loadRawBinding } from './helpers/binding';
+import { project } from './helpers/project';
 import type { FloatArray } from './helpers/reference';
-import { checkKernels } from './tools/kernel-check.cjs';
+import { checkAllPatterns, checkKernels } from './tools/kernel-check.cjs';
 import type { CheckedBinding } from './tools/kernel-check.cjs';
+import { decodeHalf, halfAlpha, roundToHalf } from './tools/kernel-reference.cjs';
+import type { Half } from './tools/kernel-reference.cjs';
 
 /** What a kernel stores for one element: g is x for forward, dy for backward. */
 type Rule = (x: number, g: number, alpha: number, f32: boolean) => number;
 
 const correct: Rule = (x, g, alpha, f32) => (x > 0 ? g : (f32 ? Math.fround(alpha) : alpha) * g);
 
-function jsBinding(rule: Rule): CheckedBinding {
+/**
+ * How 16-bit data are computed: the rule on the decoded values with alpha as `slope`
+ * gives it, as float32 (the rule's own rounding), then `round` takes it to the type.
+ */
+interface HalfSteps {
+  slope: (alpha: number, half: Half) => number;
+  round: (v: number, half: Half) => number;
+}
+const correct16: HalfSteps = { slope: (alpha, half) => decodeHalf(halfAlpha(alpha, half), half), round: roundToHalf };
+
+function jsBinding(rule: Rule, steps: HalfSteps = correct16): CheckedBinding {
+  const apply = (x: FloatArray | Uint16Array, g: FloatArray | Uint16Array, alpha: number, out: FloatArray | Uint16Array, half?: Half) => {
+    if (half === undefined) {
+      for (let i = 0; i < x.length; i++) out[i] = rule(x[i], g[i], alpha, x instanceof Float32Array);
+      return;
+    }
+    const a = steps.slope(alpha, half);
+    for (let i = 0; i < x.length; i++) {
+      out[i] = steps.round(Math.fround(rule(decodeHalf(x[i], half), decodeHalf(g[i], half), a, true)), half);
+    }
+  };
   return {
-    forward(x, alpha, out = x) {
-      for (let i = 0; i < x.length; i++) out[i] = rule(x[i], x[i], alpha, x instanceof Float32Array);
-    },
-    backward(dy, x, alpha, out = dy) {
-      for (let i = 0; i < x.length; i++) out[i] = rule(x[i], dy[i], alpha, x instanceof Float32Array);
-    },
+    forward: (x, alpha, out = x, half) => apply(x, x, alpha, out, half),
+    backward: (dy, x, alpha, out = dy, half) => apply(x, dy, alpha, out, half),
     // The checker only needs alignment, and a fresh buffer's own start is as good a
     // line boundary as any for a kernel that does not look at addresses.
     addressOf: (a) => a.byteOffset,
   };
 }
 
-const real = resolveBackend().binding;
+const real = project.native ? loadRawBinding() : null;
 const base: CheckedBinding = real ?? jsBinding(correct);
 
 type Path = 'forward in place' | 'forward into out' | 'backward into out' | 'backward into dy';
@@ -40,29 +59,43 @@ const allPaths: Path[] = ['forward in place', 'forward into out', 'backward into
 function onPaths(paths: Path[], faulty: CheckedBinding, good: CheckedBinding = base): CheckedBinding {
   const pick = (p: Path) => (paths.includes(p) ? faulty : good);
   return {
-    forward: (x, alpha, out) =>
-      out === undefined ? pick('forward in place').forward(x, alpha) : pick('forward into out').forward(x, alpha, out),
-    backward: (dy, x, alpha, out) =>
-      out === undefined ? pick('backward into dy').backward(dy, x, alpha) : pick('backward into out').backward(dy, x, alpha, out),
+    forward: (x, alpha, out, half) =>
+      out === undefined ? pick('forward in place').forward(x, alpha, undefined, half) : pick('forward into out').forward(x, alpha, out, half),
+    backward: (dy, x, alpha, out, half) =>
+      out === undefined
+        ? pick('backward into dy').backward(dy, x, alpha, undefined, half)
+        : pick('backward into out').backward(dy, x, alpha, out, half),
     addressOf: (a) => good.addressOf(a),
   };
 }
 
 /** The same memory as `a` and `before` elements before it, `after` elements after it. */
-function widened<T extends FloatArray>(a: T, before: number, after: number): T {
+function widened<T extends FloatArray | Uint16Array>(a: T, before: number, after: number): T {
   const Ctor = a.constructor as FloatCtor;
   return new Ctor(a.buffer as ArrayBuffer, a.byteOffset - before * a.BYTES_PER_ELEMENT, a.length + before + after) as T;
 }
 
 /** `base`'s kernels run over `before` elements too many at the start and `after` at the end, when `when` holds for the output. */
-function outOfRange(before: number, after: number, when: (out: FloatArray) => boolean = () => true): CheckedBinding {
-  const w = <T extends FloatArray>(a: T, out: FloatArray) => (when(out) ? widened(a, before, after) : a);
+function outOfRange(
+  before: number,
+  after: number,
+  when: (out: FloatArray | Uint16Array) => boolean = () => true,
+): CheckedBinding {
+  const w = <T extends FloatArray | Uint16Array>(a: T, out: FloatArray | Uint16Array) => (when(out) ? widened(a, before, after) : a);
+  // The real binding's arity matters (a 16-bit call carries its type last), so each call keeps the caller's form.
   return {
-    forward: (x, alpha, out) => (out === undefined ? base.forward(w(x, x), alpha) : base.forward(w(x, out), alpha, w(out, out))),
-    backward: (dy, x, alpha, out) =>
-      out === undefined
-        ? base.backward(w(dy, dy), w(x, dy), alpha)
-        : base.backward(w(dy, out), w(x, out), alpha, w(out, out)),
+    forward: (x, alpha, out, half) =>
+      half !== undefined
+        ? base.forward(w(x, out ?? x), alpha, out === undefined ? undefined : w(out, out), half)
+        : out === undefined
+          ? base.forward(w(x, x), alpha)
+          : base.forward(w(x, out), alpha, w(out, out)),
+    backward: (dy, x, alpha, out, half) =>
+      half !== undefined
+        ? base.backward(w(dy, out ?? dy), w(x, out ?? dy), alpha, out === undefined ? undefined : w(out, out), half)
+        : out === undefined
+          ? base.backward(w(dy, dy), w(x, dy), alpha)
+          : base.backward(w(dy, out), w(x, out), alpha, w(out, out)),
     addressOf: (a) => base.addressOf(a),
   };
 }
@@ -74,6 +107,12 @@ function towardZero32(r: number): number {
   const bits = new Uint32Array(Float32Array.of(rounded).buffer);
   bits[0] -= 1;
   return new Float32Array(bits.buffer)[0];
+}
+
+/** `v` rounded to `half` toward zero instead of to nearest even. */
+function towardZero16(v: number, half: Half): number {
+  const bits = roundToHalf(v, half);
+  return Math.abs(decodeHalf(bits, half)) > Math.abs(v) ? bits - 1 : bits;
 }
 
 const isSubnormal = (r: number, f32: boolean) => r !== 0 && Math.abs(r) < (f32 ? 2 ** -126 : 2 ** -1022);
@@ -94,17 +133,74 @@ const elementFaults: Array<[string, Rule]> = [
   ['max(alpha * x, x), wrong for alpha > 1', (x, g, alpha, f32) => Math.max((f32 ? Math.fround(alpha) : alpha) * g, g)],
 ];
 
+/** 16-bit faults: right for float32 and float64, wrong for float16 and bfloat16 data only. */
+const halfFaults: Array<[string, HalfSteps]> = [
+  ['16-bit products rounded toward zero', { ...correct16, round: towardZero16 }],
+  ['16-bit data multiplied by the float32 alpha, not alphaT (as PyTorch)', { ...correct16, slope: (alpha) => Math.fround(alpha) }],
+  ['16-bit subnormal results flushed to zero', {
+    ...correct16,
+    round: (v, half) => {
+      const bits = roundToHalf(v, half);
+      const exponentMask = half === 'float16' ? 0x7c00 : 0x7f80;
+      return (bits & exponentMask) === 0 ? bits & 0x8000 : bits;
+    },
+  }],
+];
+
+const on16 = (failure: string) => / (float16|bfloat16) alpha=/.test(failure);
+
 describe('checkKernels catches a faulty kernel', () => {
-  test(`control: the ${real ? 'real' : 'pure-JS'} binding passes every check`, () => {
-    expect(checkKernels(base)).toEqual({ passed: 4 * 2 * 4 * 301, failed: 0, failures: [] });
+  test(`control: the ${real ? 'real' : 'pure-JS'} binding passes every check (float32, float64, float16, bfloat16)`, () => {
+    expect(checkKernels(base)).toEqual({ passed: 4 * 4 * 4 * 301, failed: 0, failures: [] });
   });
 
   test.runIf(real !== null)('control: the pure-JS binding the faults below are built on passes too', () => {
     expect(checkKernels(jsBinding(correct))).toMatchObject({ failed: 0 });
   });
 
+  // On float32 and float64 data, where each of these faults shows: the pure-JS 16-bit
+  // path costs ~1 s a check, and the 16-bit faults have their own tests below.
   test.each(elementFaults)('%s', (_, rule) => {
-    expect(checkKernels(jsBinding(rule)).failed).toBeGreaterThan(0);
+    expect(checkKernels(jsBinding(rule), { types: [Float32Array, Float64Array] }).failed).toBeGreaterThan(0);
+  });
+
+  test.each(halfFaults)('%s', (_, steps) => {
+    const r = checkKernels(jsBinding(correct, steps), { types: ['float16', 'bfloat16'] });
+    expect(r.failed).toBeGreaterThan(0);
+    expect(r.failures.filter((f) => !on16(f))).toEqual([]);
+    // Both types, not only one of them.
+    expect(r.failures.some((f) => f.includes(' float16 '))).toBe(true);
+    expect(r.failures.some((f) => f.includes(' bfloat16 '))).toBe(true);
+  });
+
+  test(`control: the ${real ? 'real' : 'pure-JS'} binding passes every all-patterns check`, () => {
+    expect(checkAllPatterns(base)).toEqual({ passed: 2 * 9 * 4, failed: 0, failures: [] });
+  });
+
+  test('all patterns: 16-bit products rounded toward zero fail, on every path', () => {
+    const r = checkAllPatterns(jsBinding(correct, { ...correct16, round: towardZero16 }), { halves: ['bfloat16'] });
+    expect(r.failed).toBeGreaterThan(0);
+    for (const path of allPaths) expect(r.failures.some((f) => f.startsWith(`all patterns, ${path} bfloat16`))).toBe(true);
+    expect(r.failures[0]).toMatch(/\d+ patterns differ, first index \d+: got .* expected/);
+  });
+
+  test('all patterns: a kernel that writes its input (dx computed, then written over x too) fails', () => {
+    const writesX: CheckedBinding = {
+      ...base,
+      backward: (dy, x, alpha, out, half) => {
+        base.backward(dy, x, alpha, out, half);
+        (x as Uint16Array).set(out ?? dy);
+      },
+    };
+    const r = checkAllPatterns(writesX, { halves: ['float16'] });
+    expect(r.failures.filter((f) => f.includes('an input changed')).length).toBe(2 * 9);
+  });
+
+  test('one element written past the end, for 16-bit data only', () => {
+    const r = checkKernels(onPaths(allPaths, outOfRange(0, 1, (out) => out instanceof Uint16Array)));
+    expect(r.failed).toBeGreaterThan(0);
+    expect(r.failures.filter((f) => !on16(f))).toEqual([]);
+    expect(r.failures[0]).toMatch(/guard element \d+/);
   });
 
   test.each(allPaths)('one element written past the end, on %s only', (path) => {
@@ -147,7 +243,7 @@ describe('checkKernels catches a faulty kernel', () => {
     };
     const throwing: CheckedBinding = { forward: boom, backward: boom, addressOf: (a) => base.addressOf(a) };
     const r = checkKernels(onPaths(['backward into dy'], throwing), { maxLength: 3 });
-    expect(r).toMatchObject({ failed: 2 * 4 * 4, passed: 3 * 2 * 4 * 4 });
+    expect(r).toMatchObject({ failed: 4 * 4 * 4, passed: 3 * 4 * 4 * 4 });
     expect(r.failures[0]).toMatch(/threw boom/);
   });
 });

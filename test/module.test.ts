@@ -1,20 +1,15 @@
 // The package's entry points and load-time switches, each in a fresh Node process:
 // the backend is decided once per process, at first require. Needs dist/ (built by
 // `npm run build:ts`, which `npm ci` runs through the prepare script).
-import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { loadRawBinding } from './helpers/binding';
+import { loadRawBinding, packageRoot as root } from './helpers/binding';
+import { evalArgs, runNodeSync } from './helpers/child';
+import { project } from './helpers/project';
 
-const root = path.resolve(__dirname, '..');
 const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string };
 const breakNativeBinding = path.join(__dirname, 'helpers', 'break-native-binding.cjs');
-
-// Spawning processes does not depend on the project's cap: run once, in one project.
-// Not under the sanitizer run: the children would inherit its preload and binding path.
-const thisProject =
-  process.env.LEAKY_RELU_ISA === 'scalar' && process.env.LEAKY_RELU_BACKEND !== 'js' && !process.env.LEAKY_RELU_SANITIZED;
 
 interface Report {
   ok: boolean;
@@ -45,29 +40,13 @@ const prologue = `
   // Warnings are emitted on a later tick: report after them.
   const finish = () => setImmediate(() => console.log(JSON.stringify(report)));`;
 
-function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const k of Object.keys(env)) if (k.startsWith('LEAKY_RELU_')) delete env[k];
-  return { ...env, ...extra };
-}
-
-/** Runs `code` in a new node (CommonJS, or an ES module with `esm`) in the package root. */
-function runChild(code: string, opts: { env?: Record<string, string>; esm?: boolean; preload?: string } = {}) {
-  const args = [
-    ...(opts.preload ? ['-r', opts.preload] : []),
-    ...(opts.esm ? ['--input-type=module'] : []),
-    '-e',
-    code,
-  ];
-  const r = spawnSync(process.execPath, args, { cwd: root, env: childEnv(opts.env ?? {}), encoding: 'utf8' });
-  const lastLine = r.stdout.trim().split('\n').pop() ?? '';
-  let report: Report | undefined;
-  try {
-    report = JSON.parse(lastLine) as Report;
-  } catch {
-    report = undefined;
-  }
-  return { status: r.status, stderr: r.stderr, report };
+/**
+ * Runs `code` in a new node (CommonJS, or an ES module with `esm`) in the package root,
+ * with none of this project's switches: only those in `env`. The report is its last record.
+ */
+function runFresh(code: string, opts: { env?: Record<string, string>; esm?: boolean; preload?: string } = {}) {
+  const r = runNodeSync(evalArgs(code, opts), { switches: 'clean', env: opts.env });
+  return { status: r.code, stderr: r.stderr, report: r.records.at(-1) as Report | undefined };
 }
 
 /** A CommonJS child that loads the package with `load` and exercises it; errors are reported, not thrown. */
@@ -85,24 +64,22 @@ function cjsChild(load: string): string {
 const requireRoot = `require(${JSON.stringify(root)})`;
 const expectedY = [Math.fround(-0.2), 2, Math.fround(Math.fround(0.2) * -3), 4];
 
-describe.runIf(thisProject)('entry points and load-time switches (child processes)', () => {
+// Spawning processes does not depend on the project: run once, in one project.
+describe.runIf(project.once)('entry points and load-time switches (child processes)', () => {
   let bestIsa: string;
 
   beforeAll(() => {
-    if (!existsSync(path.join(root, 'dist', 'index.js')) || !existsSync(path.join(root, 'dist', 'index.mjs'))) {
-      throw new Error('dist/ is missing: run `npm run build:ts` first');
-    }
     bestIsa = loadRawBinding().bestIsa();
   });
 
   test('require() of the package directory (package.json main)', () => {
-    const { report, stderr } = runChild(cjsChild(requireRoot));
+    const { report, stderr } = runFresh(cjsChild(requireRoot));
     expect(report, stderr).toMatchObject({ ok: true, long: true, y: expectedY, warnings: [] });
     expect(report?.info).toMatchObject({ backend: 'native', isa: bestIsa, version });
   });
 
   test("require('leaky-relu') by its own name (exports, require condition)", () => {
-    const { report, stderr } = runChild(cjsChild(`require('leaky-relu')`));
+    const { report, stderr } = runFresh(cjsChild(`require('leaky-relu')`));
     expect(report, stderr).toMatchObject({ ok: true, long: true, y: expectedY, warnings: [] });
     expect(report?.info).toMatchObject({ backend: 'native', version });
   });
@@ -115,7 +92,7 @@ describe.runIf(thisProject)('entry points and load-time switches (child processe
       ${exercise}
       report.ok = report.ok && def.leakyRelu === ns.leakyRelu && typeof ns.leakyReluBackward === 'function';
       finish();`;
-    const { report, stderr } = runChild(code, { esm: true });
+    const { report, stderr } = runFresh(code, { esm: true });
     expect(report, stderr).toMatchObject({ ok: true, long: true, y: expectedY, warnings: [] });
     expect(report?.info).toMatchObject({ backend: 'native', isa: bestIsa, version });
   });
@@ -125,25 +102,25 @@ describe.runIf(thisProject)('entry points and load-time switches (child processe
       const m = await import('leaky-relu');
       ${exercise}
       finish();`;
-    const { report, stderr } = runChild(code, { esm: true });
+    const { report, stderr } = runFresh(code, { esm: true });
     expect(report, stderr).toMatchObject({ ok: true, long: true, y: expectedY });
     expect(report?.info?.version).toBe(version);
   });
 
   test('LEAKY_RELU_BACKEND=js: the pure-JS backend', () => {
-    const { report, stderr } = runChild(cjsChild(requireRoot), { env: { LEAKY_RELU_BACKEND: 'js' } });
+    const { report, stderr } = runFresh(cjsChild(requireRoot), { env: { LEAKY_RELU_BACKEND: 'js' } });
     expect(report, stderr).toMatchObject({ ok: true, long: true, y: expectedY, warnings: [] });
     expect(report?.info).toMatchObject({ backend: 'js', isa: 'js', version });
   });
 
   test('LEAKY_RELU_ISA=scalar: the scalar kernels', () => {
-    const { report, stderr } = runChild(cjsChild(requireRoot), { env: { LEAKY_RELU_ISA: 'scalar' } });
+    const { report, stderr } = runFresh(cjsChild(requireRoot), { env: { LEAKY_RELU_ISA: 'scalar' } });
     expect(report, stderr).toMatchObject({ ok: true, long: true, y: expectedY, warnings: [] });
     expect(report?.info).toMatchObject({ backend: 'native', isa: 'scalar' });
   });
 
   test('LEAKY_RELU_ISA=bogus: one warning, then the best kernel set, and it works', () => {
-    const { report, stderr } = runChild(cjsChild(requireRoot), { env: { LEAKY_RELU_ISA: 'bogus' } });
+    const { report, stderr } = runFresh(cjsChild(requireRoot), { env: { LEAKY_RELU_ISA: 'bogus' } });
     expect(report, stderr).toMatchObject({ ok: true, long: true, y: expectedY });
     expect(report?.info).toMatchObject({ backend: 'native', isa: bestIsa });
     expect(report?.warnings).toHaveLength(1);
@@ -151,7 +128,7 @@ describe.runIf(thisProject)('entry points and load-time switches (child processe
   });
 
   test('LEAKY_RELU_BACKEND=bogus: one warning, then the usual choice (native here), and it works', () => {
-    const { report, stderr } = runChild(cjsChild(requireRoot), { env: { LEAKY_RELU_BACKEND: 'bogus' } });
+    const { report, stderr } = runFresh(cjsChild(requireRoot), { env: { LEAKY_RELU_BACKEND: 'bogus' } });
     expect(report, stderr).toMatchObject({ ok: true, long: true, y: expectedY });
     expect(report?.info).toMatchObject({ backend: 'native', isa: bestIsa });
     expect(report?.warnings).toHaveLength(1);
@@ -161,7 +138,7 @@ describe.runIf(thisProject)('entry points and load-time switches (child processe
   test('native binding unavailable: the JS fallback, with exactly one warning that says what to do', () => {
     // Loaded twice and called several times: still one warning.
     const load = `(require(${JSON.stringify(root)}), ${requireRoot})`;
-    const { report, stderr } = runChild(cjsChild(load), { preload: breakNativeBinding });
+    const { report, stderr } = runFresh(cjsChild(load), { preload: breakNativeBinding });
     expect(report, stderr).toMatchObject({ ok: true, long: true, y: expectedY });
     expect(report?.info).toMatchObject({ backend: 'js', isa: 'js', version });
     expect(report?.warnings).toHaveLength(1);
@@ -173,7 +150,7 @@ describe.runIf(thisProject)('entry points and load-time switches (child processe
   });
 
   test('native binding unavailable with LEAKY_RELU_BACKEND=native: an error, not a fallback', () => {
-    const { report, stderr } = runChild(cjsChild(requireRoot), {
+    const { report, stderr } = runFresh(cjsChild(requireRoot), {
       preload: breakNativeBinding,
       env: { LEAKY_RELU_BACKEND: 'native' },
     });
@@ -184,7 +161,7 @@ describe.runIf(thisProject)('entry points and load-time switches (child processe
   });
 
   test('LEAKY_RELU_BACKEND=native with the binding there: native, quietly', () => {
-    const { report, stderr } = runChild(cjsChild(requireRoot), { env: { LEAKY_RELU_BACKEND: 'native' } });
+    const { report, stderr } = runFresh(cjsChild(requireRoot), { env: { LEAKY_RELU_BACKEND: 'native' } });
     expect(report, stderr).toMatchObject({ ok: true, long: true, warnings: [] });
     expect(report?.info?.backend).toBe('native');
   });

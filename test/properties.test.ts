@@ -5,9 +5,11 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { info, leakyRelu, leakyReluBackward } from '../lib/index';
+import { dtypes } from './helpers/arrays';
 import { expectedIsa, loadRawBinding, packageRoot } from './helpers/binding';
 import type { Binding, Isa } from './helpers/binding';
 import { expectSameBits, firstBitDifference } from './helpers/bits';
+import { project } from './helpers/project';
 import { mixedData } from './helpers/random';
 import { referenceBackward, referenceForward } from './helpers/reference';
 import type { FloatArray } from './helpers/reference';
@@ -43,12 +45,25 @@ function sameBits(actual: FloatArray, expected: FloatArray): true {
   return true;
 }
 
+// What fast-check draws per element type: data, (dy, x) pairs, and alphas.
+const drawn = {
+  float32: { data: f32Data, pairs: f32Pairs, alpha: float32Alpha },
+  float64: { data: f64Data, pairs: f64Pairs, alpha: anyFiniteAlpha },
+} as unknown as Record<(typeof dtypes)[number]['name'], {
+  data: fc.Arbitrary<FloatArray>;
+  pairs: fc.Arbitrary<readonly [FloatArray, FloatArray]>;
+  alpha: fc.Arbitrary<number>;
+}>;
+
+// Rows [name, dtype]: '%s' titles the name bare, as '$name' would not.
+const rows = dtypes.map((d) => [d.name, d] as const);
+
 describe('forward and backward equal the reference, bit for bit', () => {
-  test('float32 forward, in place and into out', () => {
+  test.each(rows)('%s forward, in place and into out', (name, { Ctor }) => {
     fc.assert(
-      fc.property(f32Data, float32Alpha, (x, alpha) => {
+      fc.property(drawn[name].data, drawn[name].alpha, (x, alpha) => {
         const expected = referenceForward(x, alpha);
-        const out = new Float32Array(x.length);
+        const out = new Ctor(x.length);
         sameBits(leakyRelu(x.slice(), { alpha, out }), expected);
         return sameBits(leakyRelu(x.slice(), alpha), expected);
       }),
@@ -56,34 +71,11 @@ describe('forward and backward equal the reference, bit for bit', () => {
     );
   });
 
-  test('float64 forward, in place and into out', () => {
+  test.each(rows)('%s backward, into dy and into out', (name, { Ctor }) => {
     fc.assert(
-      fc.property(f64Data, anyFiniteAlpha, (x, alpha) => {
-        const expected = referenceForward(x, alpha);
-        const out = new Float64Array(x.length);
-        sameBits(leakyRelu(x.slice(), { alpha, out }), expected);
-        return sameBits(leakyRelu(x.slice(), alpha), expected);
-      }),
-      RUNS,
-    );
-  });
-
-  test('float32 backward, into dy and into out', () => {
-    fc.assert(
-      fc.property(f32Pairs, float32Alpha, ([dy, x], alpha) => {
+      fc.property(drawn[name].pairs, drawn[name].alpha, ([dy, x], alpha) => {
         const expected = referenceBackward(dy, x, alpha);
-        sameBits(leakyReluBackward(dy.slice(), x, { alpha, out: new Float32Array(x.length) }), expected);
-        return sameBits(leakyReluBackward(dy.slice(), x, alpha), expected);
-      }),
-      RUNS,
-    );
-  });
-
-  test('float64 backward, into dy and into out', () => {
-    fc.assert(
-      fc.property(f64Pairs, anyFiniteAlpha, ([dy, x], alpha) => {
-        const expected = referenceBackward(dy, x, alpha);
-        sameBits(leakyReluBackward(dy.slice(), x, { alpha, out: new Float64Array(x.length) }), expected);
+        sameBits(leakyReluBackward(dy.slice(), x, { alpha, out: new Ctor(x.length) }), expected);
         return sameBits(leakyReluBackward(dy.slice(), x, alpha), expected);
       }),
       RUNS,
@@ -91,17 +83,16 @@ describe('forward and backward equal the reference, bit for bit', () => {
   });
 });
 
-const cap = process.env.LEAKY_RELU_ISA;
-const jsBackend = process.env.LEAKY_RELU_BACKEND === 'js';
-const binding: Binding | null = jsBackend ? null : loadRawBinding();
+const cap = project.isa;
+const binding: Binding | null = project.native ? loadRawBinding() : null;
 
 describe('the backend and kernel set in use', () => {
-  test.runIf(!jsBackend)(`LEAKY_RELU_ISA=${cap}: the best kernel set at or below the cap that the CPU has`, () => {
+  test.runIf(project.native)(`LEAKY_RELU_ISA=${cap}: the best kernel set at or below the cap that the CPU has`, () => {
     const best = (binding as Binding).bestIsa();
     expect(info()).toMatchObject({ backend: 'native', isa: expectedIsa(cap, best) });
   });
 
-  test.runIf(jsBackend)('LEAKY_RELU_BACKEND=js: the pure-JS backend', () => {
+  test.runIf(!project.native)('LEAKY_RELU_BACKEND=js: the pure-JS backend', () => {
     const { version } = JSON.parse(readFileSync(path.join(packageRoot, 'package.json'), 'utf8')) as { version: string };
     const { backend, isa, version: reported } = info();
     expect({ backend, isa, version: reported }).toEqual({ backend: 'js', isa: 'js', version });
@@ -113,7 +104,7 @@ describe('the backend and kernel set in use', () => {
   });
 });
 
-describe.runIf(!jsBackend)('every kernel set this CPU has, through the raw binding', () => {
+describe.runIf(project.native)('every kernel set this CPU has, through the raw binding', () => {
   const candidates: Isa[] = ['scalar', 'avx2', 'avx512', 'neon'];
   const ALPHAS = [0.2, -0.75, 3, 0, 2 ** -140];
 
@@ -125,7 +116,7 @@ describe.runIf(!jsBackend)('every kernel set this CPU has, through the raw bindi
       for (const isa of candidates) {
         if (raw.configure(isa) !== isa) continue;
         available.push(isa);
-        for (const Ctor of [Float32Array, Float64Array]) {
+        for (const { Ctor } of dtypes) {
           for (let n = 0; n <= MAX_LENGTH; n++) {
             const alpha = ALPHAS[n % ALPHAS.length];
             const x = mixedData<FloatArray>(Ctor, n, 30_000 + n);

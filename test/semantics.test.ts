@@ -4,14 +4,9 @@ import { leakyRelu, leakyReluBackward } from '../lib/index';
 import { referenceBackward, referenceForward } from './helpers/reference';
 import type { FloatArray } from './helpers/reference';
 import { seededRandom } from './helpers/random';
-import { arrayOf } from './helpers/arrays';
+import { arrayOf, dtypes } from './helpers/arrays';
 import { expectSameBits } from './helpers/bits';
 import type { FloatCtor } from './helpers/arrays';
-
-const dtypes = [
-  { name: 'float32', Ctor: Float32Array as FloatCtor, round: Math.fround },
-  { name: 'float64', Ctor: Float64Array as FloatCtor, round: (v: number) => v },
-] as const;
 
 // Short arrays take the JS kernels even when the native part is loaded (a native call
 // costs more than that little work); long ones take the native kernels and reach

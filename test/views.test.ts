@@ -5,6 +5,7 @@ import { describe, expect, test } from 'vitest';
 import { leakyRelu, leakyReluBackward } from '../lib/index';
 import { firstBitDifference } from './helpers/bits';
 import { guardDamage, guardedView } from './helpers/guarded';
+import { dtypes } from './helpers/arrays';
 import type { FloatCtor } from './helpers/arrays';
 import type { Guarded } from './helpers/guarded';
 import { mixedData } from './helpers/random';
@@ -33,11 +34,6 @@ interface Case {
   dx: FloatArray;
 }
 
-const dtypes = [
-  { name: 'float32', Ctor: Float32Array as FloatCtor },
-  { name: 'float64', Ctor: Float64Array as FloatCtor },
-];
-
 // The data and expected results per length, made once and shared by every offset and operation.
 const caseCache = new Map<string, Case>();
 function caseOf(Ctor: FloatCtor, n: number): Case {
@@ -64,57 +60,69 @@ function problems(label: string, g: Guarded<FloatArray>, expected: FloatArray): 
   return found;
 }
 
-type Operation = (Ctor: FloatCtor, c: Case, off: number) => string[];
+type Name = 'x' | 'dy' | 'out';
+
+/** One call path: the arrays it takes, where they sit and what they hold before, the call, and what it writes. */
+interface Operation {
+  /** Each array's offset (0: the test's offset, k: otherOffset(off, k)) and what it holds before the call. */
+  arrays: Partial<Record<Name, { at: number; holds: 'x' | 'dy' | 'y' }>>;
+  call: (v: Record<Name, FloatArray>, alpha: number) => FloatArray;
+  /** The array the call writes and must return, and the result it must then hold. */
+  into: Name;
+  expected: 'y' | 'dx';
+}
 
 const operations: Record<string, Operation> = {
-  'forward in place': (Ctor, c, off) => {
-    const x = guardedView(Ctor, off, c.x);
-    const result = leakyRelu(x.view, c.alpha);
-    return [...(result === x.view ? [] : ['did not return x']), ...problems('x', x, c.y)];
+  'forward in place': {
+    arrays: { x: { at: 0, holds: 'x' } },
+    call: (v, alpha) => leakyRelu(v.x, alpha),
+    into: 'x',
+    expected: 'y',
   },
-  'forward into out': (Ctor, c, off) => {
-    const x = guardedView(Ctor, off, c.x);
-    const out = guardedView(Ctor, otherOffset(off, 1), c.dy);
-    const result = leakyRelu(x.view, { alpha: c.alpha, out: out.view });
-    return [
-      ...(result === out.view ? [] : ['did not return out']),
-      ...problems('out', out, c.y),
-      ...problems('x (unchanged)', x, c.x),
-    ];
+  'forward into out': {
+    arrays: { x: { at: 0, holds: 'x' }, out: { at: 1, holds: 'dy' } },
+    call: (v, alpha) => leakyRelu(v.x, { alpha, out: v.out }),
+    into: 'out',
+    expected: 'y',
   },
-  'backward into dy': (Ctor, c, off) => {
-    const dy = guardedView(Ctor, off, c.dy);
-    const x = guardedView(Ctor, otherOffset(off, 1), c.x);
-    const result = leakyReluBackward(dy.view, x.view, c.alpha);
-    return [
-      ...(result === dy.view ? [] : ['did not return dy']),
-      ...problems('dy', dy, c.dx),
-      ...problems('x (unchanged)', x, c.x),
-    ];
+  'backward into dy': {
+    arrays: { dy: { at: 0, holds: 'dy' }, x: { at: 1, holds: 'x' } },
+    call: (v, alpha) => leakyReluBackward(v.dy, v.x, alpha),
+    into: 'dy',
+    expected: 'dx',
   },
-  'backward into out': (Ctor, c, off) => {
-    const dy = guardedView(Ctor, otherOffset(off, 1), c.dy);
-    const x = guardedView(Ctor, otherOffset(off, 2), c.x);
-    const out = guardedView(Ctor, off, c.y);
-    const result = leakyReluBackward(dy.view, x.view, { alpha: c.alpha, out: out.view });
-    return [
-      ...(result === out.view ? [] : ['did not return out']),
-      ...problems('out', out, c.dx),
-      ...problems('dy (unchanged)', dy, c.dy),
-      ...problems('x (unchanged)', x, c.x),
-    ];
+  'backward into out': {
+    arrays: { dy: { at: 1, holds: 'dy' }, x: { at: 2, holds: 'x' }, out: { at: 0, holds: 'y' } },
+    call: (v, alpha) => leakyReluBackward(v.dy, v.x, { alpha, out: v.out }),
+    into: 'out',
+    expected: 'dx',
   },
-  'backward in place onto x (out === x)': (Ctor, c, off) => {
-    const dy = guardedView(Ctor, otherOffset(off, 1), c.dy);
-    const x = guardedView(Ctor, off, c.x);
-    const result = leakyReluBackward(dy.view, x.view, { alpha: c.alpha, out: x.view });
-    return [
-      ...(result === x.view ? [] : ['did not return x']),
-      ...problems('x', x, c.dx),
-      ...problems('dy (unchanged)', dy, c.dy),
-    ];
+  'backward in place onto x (out === x)': {
+    arrays: { dy: { at: 1, holds: 'dy' }, x: { at: 0, holds: 'x' } },
+    call: (v, alpha) => leakyReluBackward(v.dy, v.x, { alpha, out: v.x }),
+    into: 'x',
+    expected: 'dx',
   },
 };
+
+/** Runs `op` on guarded views of case `c` at offset `off`: what it returned, wrote and damaged, if wrong. */
+function runOperation(op: Operation, Ctor: FloatCtor, c: Case, off: number): string[] {
+  const entries = Object.entries(op.arrays) as [Name, { at: number; holds: 'x' | 'dy' | 'y' }][];
+  const guarded = {} as Record<Name, Guarded<FloatArray>>;
+  const views = {} as Record<Name, FloatArray>;
+  for (const [name, { at, holds }] of entries) {
+    guarded[name] = guardedView(Ctor, at === 0 ? off : otherOffset(off, at), c[holds]);
+    views[name] = guarded[name].view;
+  }
+  const result = op.call(views, c.alpha);
+  return [
+    ...(result === views[op.into] ? [] : [`did not return ${op.into}`]),
+    ...problems(op.into, guarded[op.into], c[op.expected]),
+    ...entries
+      .filter(([name]) => name !== op.into)
+      .flatMap(([name, { holds }]) => problems(`${name} (unchanged)`, guarded[name], c[holds])),
+  ];
+}
 
 describe.each(dtypes)('$name', ({ Ctor }) => {
   describe.each(Object.entries(operations))('%s', (_, operation) => {
@@ -122,14 +130,14 @@ describe.each(dtypes)('$name', ({ Ctor }) => {
       const failures: string[] = [];
       for (const n of SMALL_LENGTHS) {
         const c = caseOf(Ctor, n);
-        for (const p of operation(Ctor, c, off)) failures.push(`length ${n} (alpha ${c.alpha}): ${p}`);
+        for (const p of runOperation(operation, Ctor, c, off)) failures.push(`length ${n} (alpha ${c.alpha}): ${p}`);
       }
       expect(failures.slice(0, 5)).toEqual([]);
     });
 
     test.each(LARGE)('length $n', ({ n, offsets }) => {
       const c = caseOf(Ctor, n);
-      const failures = offsets.flatMap((off) => operation(Ctor, c, off).map((p) => `offset ${off}: ${p}`));
+      const failures = offsets.flatMap((off) => runOperation(operation, Ctor, c, off).map((p) => `offset ${off}: ${p}`));
       expect(failures).toEqual([]);
     });
   });

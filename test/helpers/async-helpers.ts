@@ -1,37 +1,11 @@
-// Shared pieces of the async suites: which project runs the heavy tests, seeded data,
-// bit-exact comparison, promise outcomes, and child processes that load the built
-// package (dist/) with flags vitest's own workers cannot have (--expose-gc).
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import * as path from 'node:path';
-import { info } from '../../lib/index';
+// Shared pieces of the async suites: seeded data, bit-exact comparison, promise
+// outcomes. Which project runs what is in project.ts, child processes in child.ts.
+import type { FloatCtor } from './arrays';
 import { firstBitDifference } from './bits';
 import { seededRandom } from './random';
 import type { FloatArray } from './reference';
 
 export type { FloatArray };
-export type FloatCtor = Float32ArrayConstructor | Float64ArrayConstructor;
-
-/** Both element types, for describe.each. */
-export const dtypes = [
-  { name: 'float32', Ctor: Float32Array as FloatCtor },
-  { name: 'float64', Ctor: Float64Array as FloatCtor },
-] as const;
-
-export const packageRoot = path.resolve(__dirname, '..', '..');
-
-export const isNative = info().backend === 'native';
-
-/**
- * The heavy tests (256 MB arrays, child processes that loop gc(), workers, soak) test
- * the async machinery, not the kernels, so one native project (avx512) and the js
- * project run them; a run outside the project matrix (no switch set) runs them too.
- */
-const isaCap = process.env.LEAKY_RELU_ISA;
-const backendSwitch = process.env.LEAKY_RELU_BACKEND;
-export const heavyNative = isNative && (isaCap === 'avx512' || (isaCap === undefined && backendSwitch === undefined));
-export const heavyJs = !isNative && backendSwitch === 'js';
-export const heavyProject = heavyNative || heavyJs;
 
 /** The suites' one seeded generator (mulberry32), so a failure reproduces on every run. */
 export const seeded = seededRandom;
@@ -107,13 +81,13 @@ export function callWithoutThrowing<T>(fn: () => Promise<T>): Promise<T> {
   return p;
 }
 
-/** The code of what `fn` throws, or 'no throw'. */
+/** The class and code of what `fn` throws, or 'no throw'. */
 export function thrownCode(fn: () => unknown): string {
   try {
     fn();
     return 'no throw';
   } catch (error) {
-    return `${(error as Error).constructor.name} ${(error as { code?: string }).code}`;
+    return `${(error as Error)?.constructor?.name} ${(error as { code?: string })?.code}`;
   }
 }
 
@@ -124,55 +98,4 @@ export async function isPending(p: Promise<unknown>): Promise<boolean> {
   const marker = Symbol('pending');
   const winner = await Promise.race([p.then(() => null, () => null), Promise.resolve(marker)]);
   return winner === marker;
-}
-
-export interface ChildResult {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-  /** The stdout lines that parse as JSON objects, in order. */
-  records: Record<string, unknown>[];
-}
-
-/**
- * Runs `script` in a fresh node with --expose-gc (which vitest's workers lack), with
- * this project's environment switches, `PKG` set to the package root (it requires
- * the built dist/ through package.json's main), and `extraEnv` on top.
- */
-export function runChild(script: string, extraEnv: Record<string, string> = {}, timeoutMs = 60_000): Promise<ChildResult> {
-  if (!existsSync(path.join(packageRoot, 'dist', 'index.js'))) {
-    throw new Error('dist/ is not built: run `npm run build:ts` first (CI builds it)');
-  }
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--expose-gc', '-e', script], {
-      cwd: packageRoot,
-      env: { ...process.env, PKG: packageRoot, ...extraEnv },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
-    child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      const records: Record<string, unknown>[] = [];
-      for (const line of stdout.split('\n')) {
-        if (!line.startsWith('{')) continue;
-        try {
-          records.push(JSON.parse(line) as Record<string, unknown>);
-        } catch {
-          // Not one of the script's records.
-        }
-      }
-      resolve({ code, signal, stdout, stderr, records });
-    });
-  });
-}
-
-/** A one-line description of how a child ended, for assertion messages. */
-export function describeChild(r: ChildResult): string {
-  return `exit code ${r.code}, signal ${r.signal}\nstdout:\n${r.stdout.slice(-2000)}\nstderr:\n${r.stderr.slice(-2000)}`;
 }

@@ -3,13 +3,14 @@
 // LEAKY_RELU_NATIVE_PATH, else the node-gyp-build lookup). null under the js backend.
 import * as path from 'node:path';
 import type { Binding } from '../../binding';
+import { project } from './project';
 
 export type { Binding };
 
 export const packageRoot = path.resolve(__dirname, '..', '..');
 
 export function loadRawBinding(): Binding {
-  const explicit = process.env.LEAKY_RELU_NATIVE_PATH;
+  const explicit = project.nativePath;
   if (explicit) return require(path.resolve(explicit)) as Binding;
   return (require('node-gyp-build') as (dir: string) => Binding)(packageRoot);
 }

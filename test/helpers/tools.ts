@@ -2,7 +2,7 @@
 // aarch64 cross toolchain, Debian's arm64 Node, binutils' readers), and the one rule for
 // when one is missing: locally the test skips and says why (scripts/test.js prints every
 // reason in one line at the end of `npm test`); under CI it fails.
-import { accessSync, appendFileSync, constants, statSync } from 'node:fs';
+import { accessSync, appendFileSync, constants, existsSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { expect, test } from 'vitest';
 import { arm64Root, qemuArm64, qemuX86, root } from './qemu';
@@ -14,7 +14,37 @@ export type Tool =
   | 'aarch64-linux-gnu-strip'
   | 'arm64-node-root'
   | 'objdump'
-  | 'readelf';
+  | 'readelf'
+  | 'llvm'
+  | 'wine64'
+  | 'musl'
+  | RegistryTool;
+
+/** The toolchain and runtimes that .ci/fetch-tools.js unpacks from the npm registry. */
+export type RegistryTool = 'zig' | 'node18' | 'node22' | 'node24' | 'node-win' | 'bun' | 'bun-musl' | 'deno';
+
+/** Where .ci/fetch-tools.js puts them (the same default). */
+export const toolsRoot = process.env.LEAKY_RELU_TOOLS ?? '/opt/leaky-relu-tools';
+
+/** Each registry tool's program, inside its folder of toolsRoot. */
+const registryPrograms: Record<RegistryTool, string> = {
+  zig: 'zig/zig',
+  node18: 'node18/bin/node',
+  node22: 'node22/bin/node',
+  node24: 'node24/bin/node',
+  'node-win': 'node-win/bin/node.exe',
+  bun: 'bun/bin/bun',
+  'bun-musl': 'bun-musl/bin/bun',
+  deno: 'deno/deno',
+};
+
+/** The program of a registry tool (whether or not it is there: see has()). */
+export function toolPath(tool: RegistryTool): string {
+  return path.join(toolsRoot, registryPrograms[tool]);
+}
+
+/** Debian's wine64 loader (the wine64 package puts no wine64 on PATH in Debian 12). */
+export const wine64 = '/usr/lib/wine/wine64';
 
 /** What installs each tool: a Debian package, or a step of ours. */
 const installs: Record<Tool, { apt: string } | { step: string }> = {
@@ -26,6 +56,14 @@ const installs: Record<Tool, { apt: string } | { step: string }> = {
   'arm64-node-root': { step: `.ci/setup-arm64-node.sh${process.env.LEAKY_RELU_ARM64_ROOT ? ` ${arm64Root}` : ''}` },
   objdump: { apt: 'binutils' },
   readelf: { apt: 'binutils' },
+  llvm: { apt: 'llvm' },
+  wine64: { apt: 'wine64' },
+  musl: { apt: 'musl' },
+  // One step fetches them all (the summary line then names it once).
+  ...(Object.fromEntries(Object.keys(registryPrograms).map((t) => [t, { step: 'node .ci/fetch-tools.js' }])) as Record<
+    RegistryTool,
+    { step: string }
+  >),
 };
 
 function isExecutable(file: string): boolean {
@@ -52,6 +90,16 @@ const probes: Record<Tool, () => boolean> = {
   'arm64-node-root': () => isExecutable(path.join(arm64Root, 'usr/bin/node')),
   objdump: () => onPath('objdump'),
   readelf: () => onPath('readelf'),
+  llvm: () => ['llvm-objdump', 'llvm-readobj', 'llvm-strip', 'llvm-nm'].every(onPath),
+  wine64: () => isExecutable(wine64),
+  musl: () => isExecutable('/lib/ld-musl-x86_64.so.1'),
+  ...(Object.fromEntries(
+    Object.keys(registryPrograms).map((t) => [
+      t,
+      // node.exe is run by wine, not executed: it need only be there.
+      () => (t === 'node-win' ? existsSync(toolPath(t)) : isExecutable(toolPath(t as RegistryTool))),
+    ]),
+  ) as Record<RegistryTool, () => boolean>),
 };
 
 const found = new Map<Tool, boolean>();

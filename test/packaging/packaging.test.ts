@@ -3,38 +3,27 @@
 // Runs as its own vitest project after the main suites (it builds, packs and installs,
 // minutes of work that would compete with them). The x64 parts need only this machine's
 // compiler; the arm64 prebuild and the emulated CPUs need more (test/helpers/tools.ts).
-import { execFileSync, spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
+import { existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, inject, test } from 'vitest';
+import { evalArgs, runNodeSync, runSync, succeeded } from '../helpers/child';
+import type { ChildOptions } from '../helpers/child';
 import { kernelCheckOnArm64, kernelCheckOnX86, root } from '../helpers/qemu';
 import type { Tool } from '../helpers/tools';
-import { has, skipUnless } from '../helpers/tools';
+import { skipUnless } from '../helpers/tools';
 
 const version = require('../../package.json').version as string;
-let work: string;
-let tarball: string;
-let files: string[];
+const work = inject('packWork');
+const tarball = inject('tarball');
+const files = inject('packedFiles');
 const x64Prebuild = path.join(root, 'prebuilds/linux-x64/leaky-relu.glibc.node');
 const arm64Prebuild = path.join(root, 'prebuilds/linux-arm64/leaky-relu.glibc.node');
 const crossTools: Tool[] = ['aarch64-linux-gnu-g++', 'aarch64-linux-gnu-strip'];
 const arm64Title = 'the arm64 prebuild (cross-compiled)';
-const buildArm64 = crossTools.every(has);
-const devBuild = path.join(root, 'build/Release/leaky_relu.node');
-let devBuildBefore: string | null;
+const BUDGET_KIB = 1152;
 
-function run(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
-  const r = spawnSync(cmd, args, { cwd: opts.cwd ?? root, env: opts.env ?? process.env, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
-  return r;
-}
-
-/** A file's mtime and SHA-256, or null when it does not exist. */
-function fingerprint(file: string): string | null {
-  if (!existsSync(file)) return null;
-  return `${statSync(file).mtimeMs} ${createHash('sha256').update(readFileSync(file)).digest('hex')}`;
+function run(cmd: string, args: string[], opts: Partial<ChildOptions> = {}) {
+  return succeeded(runSync(cmd, args, { switches: 'project', timeoutMs: 10 * 60_000, ...opts }), `${cmd} ${args.join(' ')}`);
 }
 
 // A PATH with node, npm and sh only: no compiler, no cmake, no make.
@@ -43,7 +32,7 @@ function bareBin(): string {
   if (!existsSync(bin)) {
     mkdirSync(bin);
     symlinkSync(process.execPath, path.join(bin, 'node'));
-    symlinkSync(execFileSync('sh', ['-c', 'command -v npm'], { encoding: 'utf8' }).trim(), path.join(bin, 'npm'));
+    symlinkSync(run('sh', ['-c', 'command -v npm']).stdout.trim(), path.join(bin, 'npm'));
     symlinkSync('/bin/sh', path.join(bin, 'sh'));
   }
   return bin;
@@ -58,19 +47,22 @@ function installInto(name: string, pkg: string, opts: { bare: boolean; ignoreScr
     path.join(dir, 'package.json'),
     JSON.stringify({ name, version: '1.0.0', private: true, allowScripts: { [`file:${pkg}`]: true } }),
   );
-  const env = { ...process.env, ...(opts.bare ? { PATH: bareBin() } : {}) };
-  for (const k of ['LEAKY_RELU_BACKEND', 'LEAKY_RELU_ISA', 'LEAKY_RELU_NATIVE_PATH', 'npm_config_ignore_scripts']) delete env[k];
+  // A user's environment: none of the package's switches, and npm's own default for scripts.
+  const env = { ...(opts.bare ? { PATH: bareBin() } : {}), npm_config_ignore_scripts: undefined };
   const args = ['install', '--no-audit', '--no-fund', '--prefer-offline', '--foreground-scripts', pkg];
   if (opts.ignoreScripts) args.push('--ignore-scripts');
-  const r = run(opts.bare ? path.join(bareBin(), 'npm') : 'npm', args, { cwd: dir, env });
+  const r = run(opts.bare ? path.join(bareBin(), 'npm') : 'npm', args, { cwd: dir, switches: 'clean', env });
   return { dir, output: r.stdout + r.stderr, env };
 }
 
+type UserEnv = ReturnType<typeof installInto>['env'];
+
 /** Runs a snippet in `dir` (as a user of the installed package would) and parses its JSON. */
-function useIn(dir: string, env: NodeJS.ProcessEnv, code: string, type: 'commonjs' | 'module' = 'commonjs') {
-  const r = spawnSync(process.execPath, ['--input-type', type, '-e', code], { cwd: dir, env, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`snippet failed:\n${r.stderr}`);
-  return { result: JSON.parse(r.stdout.trim()), stderr: r.stderr };
+function useIn(dir: string, env: UserEnv, code: string, type: 'commonjs' | 'module' = 'commonjs') {
+  const r = succeeded(runNodeSync(evalArgs(code, { esm: type === 'module' }), { cwd: dir, switches: 'clean', env }), 'snippet');
+  const result = r.records.at(-1);
+  if (result === undefined) throw new Error(`snippet printed no JSON:\n${r.stdout}`);
+  return { result: result as { info: Record<string, unknown>; y: number[] } & Record<string, unknown>, stderr: r.stderr };
 }
 
 const probe = `
@@ -79,20 +71,30 @@ const y = leakyRelu(new Float32Array([-1, 2, -3, 4, ...new Array(96).fill(-5)]))
 console.log(JSON.stringify({ info: info(), y: Array.from(y.subarray(0, 5)) }));`;
 const expectedY = [Math.fround(-0.2), 2, Math.fround(Math.fround(0.2) * -3), 4, Math.fround(Math.fround(0.2) * -5)];
 
-beforeAll(() => {
-  work = mkdtempSync(path.join(os.tmpdir(), 'leaky-relu-pack-'));
-  devBuildBefore = fingerprint(devBuild);
-  run('npm', ['run', 'build:prebuilds', '--', ...(buildArm64 ? ['arm64', 'x64'] : ['x64'])]);
-  const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', work]).stdout);
-  tarball = path.join(work, packed[0].filename);
-  files = packed[0].files.map((f: { path: string }) => f.path);
-}, 180_000);
-
-afterAll(() => {
-  if (work) rmSync(work, { recursive: true, force: true });
-});
-
 describe('npm run build:prebuilds and npm pack', () => {
+  const allTitle = 'the tarball holds all eight prebuilds (Zig cross-builds the musl, macOS and Windows ones)';
+  test.runIf(skipUnless(allTitle, ['zig', 'llvm', ...crossTools]))(allTitle, () => {
+    expect(files.filter((f) => f.startsWith('prebuilds/')).sort()).toEqual([
+      'prebuilds/darwin-arm64/leaky-relu.node',
+      'prebuilds/darwin-x64/leaky-relu.node',
+      'prebuilds/linux-arm64/leaky-relu.glibc.node',
+      'prebuilds/linux-arm64/leaky-relu.musl.node',
+      'prebuilds/linux-x64/leaky-relu.glibc.node',
+      'prebuilds/linux-x64/leaky-relu.musl.node',
+      'prebuilds/win32-arm64/leaky-relu.node',
+      'prebuilds/win32-x64/leaky-relu.node',
+    ]);
+  });
+
+  // The packed tarball's budget, with all eight binaries: 967 KiB when it was set (the
+  // binaries 130-470 KB each stripped, 2.3 MB in all, the static libc++ of the six Zig
+  // builds most of it; the sources and README ~60 KiB), so about a fifth to grow into
+  // (the 16-bit kernels); a binary that doubles (a runtime linked twice, an unstripped
+  // build) breaks it. Two binaries packed to 128 KiB before.
+  test(`the packed tarball stays within its budget (${BUDGET_KIB} KiB)`, () => {
+    expect(inject('packedSize')).toBeLessThanOrEqual(BUDGET_KIB * 1024);
+  });
+
   test('the tarball holds the x64 prebuild, the built JS, the C++ sources, and nothing else', () => {
     for (const f of [
       'prebuilds/linux-x64/leaky-relu.glibc.node',
@@ -115,23 +117,20 @@ describe('npm run build:prebuilds and npm pack', () => {
   });
 
   test('build:prebuilds leaves the development build in build/Release as it was (or absent)', () => {
-    expect(fingerprint(devBuild)).toBe(devBuildBefore);
-    expect(existsSync(path.join(root, 'build-prebuild-x64/Release/leaky_relu.node'))).toBe(true);
+    expect(inject('devBuildAfter')).toBe(inject('devBuildBefore'));
+    expect(existsSync(path.join(root, 'build-prebuild-linux-x64-glibc/Release/leaky_relu.node'))).toBe(true);
   });
 
   const strippedTitle = 'the x64 prebuild is a stripped x86-64 ELF file';
   test.runIf(skipUnless(strippedTitle, 'readelf'))(strippedTitle, () => {
-    const x64 = execFileSync('readelf', ['-h', '-S', x64Prebuild], { encoding: 'utf8' });
+    const x64 = run('readelf', ['-h', '-S', x64Prebuild]).stdout;
     expect(x64).toMatch(/Machine:\s+Advanced Micro Devices X86-64/);
     expect(x64).not.toMatch(/\.symtab/);
   });
 
   const avxTitle = 'no code outside the AVX2 / AVX-512 kernel sections uses AVX (VEX/EVEX, ymm, zmm)';
   test.runIf(skipUnless(avxTitle, 'objdump'))(avxTitle, () => {
-    const asm = execFileSync('objdump', ['-d', '--no-show-raw-insn', x64Prebuild], {
-      encoding: 'utf8',
-      maxBuffer: 64 << 20,
-    });
+    const asm = run('objdump', ['-d', '--no-show-raw-insn', x64Prebuild]).stdout;
     const offenders: string[] = [];
     const counts: Record<string, number> = {};
     let section = '';
@@ -161,7 +160,7 @@ describe('npm run build:prebuilds and npm pack', () => {
 describe.runIf(skipUnless(arm64Title, [...crossTools, 'readelf']))(arm64Title, () => {
   test('is in the tarball, a stripped AArch64 ELF file', () => {
     expect(files).toContain('prebuilds/linux-arm64/leaky-relu.glibc.node');
-    const arm = execFileSync('readelf', ['-h', '-S', arm64Prebuild], { encoding: 'utf8' });
+    const arm = run('readelf', ['-h', '-S', arm64Prebuild]).stdout;
     expect(arm).toMatch(/Machine:\s+AArch64/);
     expect(arm).not.toMatch(/\.symtab/);
   });
@@ -242,12 +241,8 @@ describe('installing the tarball', () => {
       expect(stderr).toMatch(/Node-API \d+/);
       expect(stderr).toMatch(/npm rebuild leaky-relu/);
       // The strict mode makes the same failure an error.
-      const strict = spawnSync(process.execPath, ['-e', probe], {
-        cwd: dir,
-        env: { ...env, LEAKY_RELU_BACKEND: 'native' },
-        encoding: 'utf8',
-      });
-      expect(strict.status).not.toBe(0);
+      const strict = runNodeSync(evalArgs(probe), { cwd: dir, switches: 'clean', env: { ...env, LEAKY_RELU_BACKEND: 'native' } });
+      expect(strict.code).not.toBe(0);
       expect(strict.stderr).toMatch(/native binding could not be loaded/);
     }, 120_000);
 
