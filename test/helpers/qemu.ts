@@ -14,6 +14,8 @@ export const arm64Root = process.env.LEAKY_RELU_ARM64_ROOT ?? '/opt/arm64-node-r
 export interface KernelCheck {
   isa: string;
   bestIsa: string;
+  float16?: string;
+  bfloat16?: string;
   arch: string;
   passed: number;
   failed: number;
