@@ -93,7 +93,8 @@ inline void Run(const void* gate_p, const void* value_p, void* out_p, std::size_
 }
 
 // An element type: Storage is its type in memory, Vec the vector it computes in (a
-// 16-bit type loads into float32 lanes and converts back on store); then its two
+// 16-bit type loads into float32 lanes and converts back on store; bfloat16 loads its
+// kLanes elements into a pair of float32 vectors); then its two
 // kernels, the entries of its table row.
 struct F32 {
   using Storage = float;
@@ -142,8 +143,8 @@ struct F64 {
   }
 };
 
-// The 16-bit types: 16 elements (one ymm) widen to 16 float32 lanes, compute as F32,
-// narrow back. For x > 0 the narrowing of the widened x gives x's bits back.
+// float16: 16 elements (one ymm) widen to 16 float32 lanes, compute as F32, narrow
+// back. For x > 0 the narrowing of the widened x gives x's bits back.
 struct F16 {
   using Storage = std::uint16_t;
   using Vec = __m512;
@@ -175,40 +176,57 @@ struct F16 {
   }
 };
 
-// bfloat16 is the upper half of a float32: widen by a shift, narrow by round to
-// nearest even on the upper half, NaN made quiet (a payload in the low 16 bits only
-// would otherwise round to Inf), then vpmovdw.
+// bfloat16 is the upper half of a float32. 32 elements (one zmm) per iteration:
+// unpacklo/unpackhi_epi16 with zero put each element in the upper half of a 32-bit
+// lane, which is its float32, so Vec is two float32 vectors that compute as F32; then
+// round to nearest even on the upper half and packus_epi32 the two (all lanes <=
+// 0xFFFF). Unpack and pack both work within 128-bit lanes, so the pack restores the
+// elements' order. This replaced widening 16 elements by vpmovzxwd + shift and
+// narrowing by vpmovdw (2 uops, port 5) with a NaN fix: 65536 elements in place,
+// in L2, 0.123 -> 0.076 ns/element (float16: 0.056).
+// Every lane that reaches Round has a zero low half: x itself (x > 0, so not NaN), or
+// alphaT * x of two such floats, whose NaN is a quieted operand or the default NaN,
+// low half zero too. Adding 0x7FFF + lsb then cannot carry out of a NaN's low half, so
+// the NaN stays a (quiet) NaN without a fix. alpha itself, converted once in Set1,
+// can be any float32 and gets the fix (a payload in the low 16 bits only would
+// otherwise round to Inf).
 struct BF16 {
   using Storage = std::uint16_t;
-  using Vec = __m512;
-  using Mask = __mmask16;
-  static constexpr std::size_t kLanes = 16;
-  KERNEL_CODE static Vec Widen(__m256i b) {
-    return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(b), 16));
+  struct Vec {
+    __m512 lo, hi;
+  };
+  using Mask = __mmask32;
+  static constexpr std::size_t kLanes = 32;
+  KERNEL_CODE static Vec Widen(__m512i b) {
+    const __m512i zero = _mm512_setzero_si512();
+    return {_mm512_castsi512_ps(_mm512_unpacklo_epi16(zero, b)),
+            _mm512_castsi512_ps(_mm512_unpackhi_epi16(zero, b))};
   }
-  KERNEL_CODE static __m256i Narrow(Vec v) {
-    const __m512i u = _mm512_castps_si512(v);
+  // Round to nearest even to the upper half, returned in the lower half of each lane.
+  KERNEL_CODE static __m512i Round(__m512i u) {
     const __m512i lsb = _mm512_and_si512(_mm512_srli_epi32(u, 16), _mm512_set1_epi32(1));
-    const __m512i rounded =
-        _mm512_srli_epi32(_mm512_add_epi32(_mm512_add_epi32(u, _mm512_set1_epi32(0x7FFF)), lsb), 16);
+    return _mm512_srli_epi32(_mm512_add_epi32(_mm512_add_epi32(u, _mm512_set1_epi32(0x7FFF)), lsb), 16);
+  }
+  KERNEL_CODE static __m512i Narrow(Vec v) {
+    return _mm512_packus_epi32(Round(_mm512_castps_si512(v.lo)), Round(_mm512_castps_si512(v.hi)));
+  }
+  KERNEL_CODE static Vec Set1(double alpha) {
+    const __m512i u = _mm512_castps_si512(_mm512_set1_ps(static_cast<float>(alpha)));
     const __mmask16 nan = _mm512_cmpgt_epi32_mask(
         _mm512_and_si512(u, _mm512_set1_epi32(0x7FFFFFFF)), _mm512_set1_epi32(0x7F800000));
     const __m512i quiet = _mm512_or_si512(_mm512_srli_epi32(u, 16), _mm512_set1_epi32(0x40));
-    return _mm512_cvtepi32_epi16(_mm512_mask_mov_epi32(rounded, nan, quiet));
+    const __m512i b = _mm512_mask_mov_epi32(Round(u), nan, quiet);
+    const __m512 a = _mm512_castsi512_ps(_mm512_slli_epi32(b, 16));
+    return {a, a};
   }
-  KERNEL_CODE static Vec Set1(double alpha) {
-    return Widen(Narrow(_mm512_set1_ps(static_cast<float>(alpha))));
-  }
-  KERNEL_CODE static Vec Load(const Storage* p) {
-    return Widen(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)));
-  }
-  KERNEL_CODE static void Store(Storage* p, Vec v) {
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(p), Narrow(v));
-  }
+  KERNEL_CODE static Vec Load(const Storage* p) { return Widen(_mm512_loadu_si512(p)); }
+  KERNEL_CODE static void Store(Storage* p, Vec v) { _mm512_storeu_si512(p, Narrow(v)); }
   KERNEL_CODE static Mask Lanes(std::size_t count) { return static_cast<Mask>((1u << count) - 1u); }
-  KERNEL_CODE static Vec LoadPart(const Storage* p, Mask k) { return Widen(_mm256_maskz_loadu_epi16(k, p)); }
-  KERNEL_CODE static void StorePart(Storage* p, Mask k, Vec v) { _mm256_mask_storeu_epi16(p, k, Narrow(v)); }
-  KERNEL_CODE static Vec Select(Vec gate, Vec v, Vec alpha) { return F32::Select(gate, v, alpha); }
+  KERNEL_CODE static Vec LoadPart(const Storage* p, Mask k) { return Widen(_mm512_maskz_loadu_epi16(k, p)); }
+  KERNEL_CODE static void StorePart(Storage* p, Mask k, Vec v) { _mm512_mask_storeu_epi16(p, k, Narrow(v)); }
+  KERNEL_CODE static Vec Select(Vec gate, Vec v, Vec alpha) {
+    return {F32::Select(gate.lo, v.lo, alpha.lo), F32::Select(gate.hi, v.hi, alpha.hi)};
+  }
   KERNEL_ENTRY static void Forward(const void* g, const void* v, void* o, std::size_t n, double a) {
     Run<BF16, Op::kForward>(g, v, o, n, a);
   }
