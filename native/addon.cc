@@ -42,6 +42,7 @@ Task TaskOf(const Operands& o, double alpha) {
 // A sync call must not race with threadpool work on the same memory. Asked in the
 // facade's order, so that the error names the same argument.
 bool NotBusy(napi_env env, const Operands& o) {
+  if (RegisteredRanges() == 0) return true;  // no job in flight: the usual case, one load
   const ByteRange x = RangeOf(o.x), out = RangeOf(o.out);
   if (o.backward) {
     const ByteRange dy = RangeOf(o.dy);

@@ -53,8 +53,12 @@ bool NotDetached(napi_env env, const FloatView& view, const char* name) {
   return true;
 }
 
+// float32 and float64 inline: this runs on every sync call.
 bool AlphaFits(napi_env env, double alpha, Dtype dtype) {
-  return std::isfinite(RoundAlpha(alpha, dtype)) || ThrowAlphaRange(env, alpha, dtype);
+  const bool finite = dtype == Dtype::kF32   ? std::isfinite(static_cast<float>(alpha))
+                      : dtype == Dtype::kF64 ? std::isfinite(alpha)
+                                             : std::isfinite(RoundAlpha(alpha, dtype));
+  return finite || ThrowAlphaRange(env, alpha, dtype);
 }
 
 // `out` must be exactly the input's memory (in place) or not touch it at all.
