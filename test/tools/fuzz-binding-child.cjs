@@ -57,7 +57,7 @@ const callbacks = [];
 
 const NUMS = [NaN, Infinity, -Infinity, -0, 0, 0.2, -0.5, 1, 3, 1e39, -1e39, 3.4e38, 2 ** 53 + 2,
   2 ** 32, 2 ** 31 - 1, -(2 ** 63), Number.MAX_VALUE, Number.MIN_VALUE, 1.5, 4294967295];
-const STRINGS = ['', 'avx512', 'avx2', 'scalar', 'neon', 'AVX512', 'js', '0.2', 'avx2\u0000x', 'x'.repeat(5000)];
+const STRINGS = ['', 'avx512', 'avx2', 'scalar', 'neon', 'AVX512', 'js', '0.2', 'avx2\u0000x', 'x'.repeat(5000), 'float16', 'bfloat16', 'float16\u0000'];
 const BIGINTS = [0n, 1n, -1n, 2n ** 64n, -(2n ** 70n)];
 const CTORS = { f32: Float32Array, f64: Float64Array };
 const realm = vm.createContext({});
@@ -577,6 +577,13 @@ const FIXED = [
   { name: 'submitForward', args: [{ k: 'list', items: [f32(64, 'realm'), f32(64, 'gsab')] }, { k: 'ref', arg: 0 }, alpha, { k: 'fn', v: 'reenter' }] },
   { name: 'cancel', args: [{ k: 'num', i: 0 }] },
   { name: 'configure', args: [{ k: 'sym' }] },
+  // 16-bit data: Uint16Array bits with a half argument (per task in a submit's halves list).
+  { name: 'forward', args: [{ k: 'typed', v: 'Uint16Array' }, alpha, { k: 'undefined' }, { k: 'str', i: 10 }] },
+  { name: 'backward', args: [{ k: 'typed', v: 'Uint16Array' }, { k: 'typed', v: 'Uint16Array' }, alpha, { k: 'undefined' }, { k: 'str', i: 11 }] },
+  { name: 'forward', args: [{ k: 'typed', v: 'Uint16Array' }, alpha, { k: 'undefined' }, { k: 'str', i: 12 }] },
+  { name: 'submitForward', args: [{ k: 'list', items: [{ k: 'typed', v: 'Uint16Array' }, f32(64)] }, { k: 'ref', arg: 0 }, alpha, count, { k: 'list', items: [{ k: 'str', i: 11 }, { k: 'undefined' }] }] },
+  { name: 'submitForward', args: [{ k: 'list', items: [{ k: 'typed', v: 'Uint16Array' }] }, { k: 'ref', arg: 0 }, alpha, count, { k: 'huge', n: 2 ** 32 - 1 }] },
+  { name: 'submitForward', args: [{ k: 'list', items: [{ k: 'typed', v: 'Uint16Array' }] }, { k: 'ref', arg: 0 }, alpha, count, { k: 'list', items: [{ k: 'str', i: 10 }], getter: { at: 0, via: 'own', act: { do: 'throw', v: 0 } } }] },
   // Callbacks that throw: the exception must not escape the binding.
   { name: 'submitForward', args: [{ k: 'list', items: [f32(56)] }, { k: 'ref', arg: 0 }, alpha, { k: 'fn', v: 'throw' }] },
   { name: 'submitForward', args: [{ k: 'list', items: [f32(56)] }, { k: 'ref', arg: 0 }, alpha, { k: 'fn', v: 'class' }] },
