@@ -10,10 +10,10 @@ import * as js from './fallback';
 import { admit, locateByAddress } from './in-flight';
 import { isAborted, lengthOf, offAbort, onAbort, reasonOf } from './intrinsics';
 import { select16 } from './fallback16';
-import { roundAlpha } from './half';
 import { Element, halfOf, isHalf } from './kinds';
 import { backend, halfName } from './dispatch';
 import type { Data } from './kinds';
+import { kernelAlpha } from './options';
 
 /** One array's worth of work; `dy` is set for the gradient. */
 interface Task {
@@ -99,7 +99,7 @@ async function runJs(
   signal?: AbortSignal,
 ): Promise<void> {
   // The alpha each element type computes with.
-  const alphas = tasks.map((t) => alphaFor(t.element, alpha));
+  const alphas = tasks.map((t) => kernelAlpha(alpha, t.element));
   // Grown is fine (a length-tracking view of a growable buffer): only the first n
   // elements are touched. Shorter means detached or shrunk.
   const intact = (k: number): boolean => {
@@ -127,11 +127,6 @@ async function runJs(
     }
   }
   for (let k = 0; k < tasks.length; k++) if (!intact(k)) throw detachedWhileInUse();
-}
-
-function alphaFor(element: Element, alpha: number): number {
-  if (element === Element.F32) return Math.fround(alpha);
-  return isHalf(element) ? roundAlpha(alpha, halfOf(element)) : alpha;
 }
 
 function runSlice(t: Task, begin: number, end: number, alpha: number, backward: boolean): void {

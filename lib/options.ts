@@ -25,16 +25,18 @@ function alphaOfType(alpha: unknown): number {
 }
 
 /**
- * alpha's range for data of `element`: the alpha the kernels use, rounded to float32
- * for float32 data, then to the 16-bit type for 16-bit data (as a float32 value).
+ * The alpha the kernels of `element` multiply by: alpha itself for float64, rounded to
+ * float32 for float32, then to the 16-bit type for 16-bit data (as a float32 value).
  */
+export function kernelAlpha(alpha: number, element: Element): number {
+  if (element === Element.F64) return alpha;
+  return element === Element.F32 ? Math.fround(alpha) : roundAlpha(alpha, halfOf(element));
+}
+
+/** alpha's range for data of `element` (finite once rounded); returns kernelAlpha. */
 export function alphaInRange(alpha: number, element: Element): number {
-  if (element === Element.F64) {
-    if (alpha - alpha !== 0) throw alphaRange(alpha);
-    return alpha;
-  }
-  const rounded = element === Element.F32 ? Math.fround(alpha) : roundAlpha(alpha, halfOf(element));
-  if (rounded - rounded !== 0) throw alphaRange(alpha, dtypeName(element));
+  const rounded = kernelAlpha(alpha, element);
+  if (rounded - rounded !== 0) throw alphaRange(alpha, element === Element.F64 ? undefined : dtypeName(element));
   return rounded;
 }
 
