@@ -6,12 +6,10 @@
 // is released on every path (including a throw between admission and submission), so
 // a rejected call has changed nothing and left nothing registered.
 import { abortError, detachedWhileInUse } from './errors';
-import * as js from './fallback';
 import { admit, locateByAddress } from './in-flight';
 import { isAborted, lengthOf, offAbort, onAbort, reasonOf } from './intrinsics';
-import { select16 } from './fallback16';
-import { Element, halfOf, isHalf } from './kinds';
-import { backend, halfName } from './dispatch';
+import { Element, isHalf } from './kinds';
+import { backend, halfName, runJs } from './dispatch';
 import type { Data } from './kinds';
 import { kernelAlpha } from './options';
 
@@ -46,7 +44,7 @@ export function runAsync(tasks: Task[], alpha: number, backward: boolean, signal
   const admission = admit(views);
   const start = (): Promise<void> => {
     if (signal !== undefined && isAborted(signal)) return Promise.reject(abortError(reasonOf(signal)));
-    return binding !== null ? runNative(tasks, alpha, backward, signal) : runJs(tasks, lengths, alpha, backward, signal);
+    return binding !== null ? runNative(tasks, alpha, backward, signal) : runInSlices(tasks, lengths, alpha, backward, signal);
   };
   let run: Promise<void>;
   try {
@@ -91,7 +89,7 @@ function runNative(tasks: Task[], alpha: number, backward: boolean, signal?: Abo
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-async function runJs(
+async function runInSlices(
   tasks: Task[],
   lengths: number[],
   alpha: number,
@@ -121,27 +119,10 @@ async function runJs(
       }
       if (signal !== undefined && isAborted(signal)) throw abortError(reasonOf(signal));
       const end = Math.min(n, begin + budget);
-      runSlice(t, begin, end, alphas[k], backward);
+      runJs(t.element, backward, t.x, backward ? t.dy! : t.x, t.out, alphas[k], begin, end);
       budget -= end - begin;
       begin = end;
     }
   }
   for (let k = 0; k < tasks.length; k++) if (!intact(k)) throw detachedWhileInUse();
-}
-
-function runSlice(t: Task, begin: number, end: number, alpha: number, backward: boolean): void {
-  if (isHalf(t.element)) {
-    const gate = t.x as Uint16Array;
-    select16(gate, (backward ? t.dy : t.x) as Uint16Array, t.out as Uint16Array, alpha, halfOf(t.element), begin, end);
-  } else if (backward) {
-    if (t.element === Element.F32) {
-      js.backwardF32(t.dy as Float32Array, t.x as Float32Array, t.out as Float32Array, alpha, begin, end);
-    } else {
-      js.backwardF64(t.dy as Float64Array, t.x as Float64Array, t.out as Float64Array, alpha, begin, end);
-    }
-  } else if (t.element === Element.F32) {
-    js.forwardF32(t.x as Float32Array, t.out as Float32Array, alpha, begin, end);
-  } else {
-    js.forwardF64(t.x as Float64Array, t.out as Float64Array, alpha, begin, end);
-  }
 }

@@ -2,11 +2,11 @@
 // JS kernels where a native call costs more than the work.
 import * as js from './fallback';
 import { select16 } from './fallback16';
-import { roundAlpha } from './half';
 import { bufferOf, isSharedArrayBuffer, lengthOf } from './intrinsics';
 import { dtypeName, Element, halfOf, isHalf } from './kinds';
 import type { Data } from './kinds';
 import { resolveBackend } from './native';
+import { kernelAlpha } from './options';
 
 export const backend = resolveBackend();
 const binding = backend.binding;
@@ -58,6 +58,23 @@ export function forwardInPlaceF64(x: Float64Array, alpha: number): boolean {
 export const halfName = (element: Element): 'float16' | 'bfloat16' | undefined =>
   isHalf(element) ? (dtypeName(element) as 'float16' | 'bfloat16') : undefined;
 
+/**
+ * The JS kernels over elements [begin, end): out = x > 0 ? value : alpha * value, with
+ * value x forward and dy backward; `alpha` as kernelAlpha gives it.
+ */
+export function runJs(element: Element, backward: boolean, x: Data, value: Data, out: Data, alpha: number, begin: number, end: number): void {
+  if (isHalf(element)) {
+    select16(x as Uint16Array, value as Uint16Array, out as Uint16Array, alpha, halfOf(element), begin, end);
+  } else if (element === Element.F32) {
+    if (backward) js.backwardF32(value as Float32Array, x as Float32Array, out as Float32Array, alpha, begin, end);
+    else js.forwardF32(x as Float32Array, out as Float32Array, alpha, begin, end);
+  } else if (backward) {
+    js.backwardF64(value as Float64Array, x as Float64Array, out as Float64Array, alpha, begin, end);
+  } else {
+    js.forwardF64(x as Float64Array, out as Float64Array, alpha, begin, end);
+  }
+}
+
 /** y = x > 0 ? x : alpha * x. `alpha` is the raw option; the kernels round it to the element type. */
 export function forward(x: Data, y: Data, element: Element, alpha: number): void {
   const n = lengthOf(x);
@@ -65,13 +82,8 @@ export function forward(x: Data, y: Data, element: Element, alpha: number): void
     if (isHalf(element)) binding.forward(x, alpha, y, halfName(element));
     else if (y === x) binding.forward(x, alpha);
     else binding.forward(x, alpha, y);
-  } else if (element === Element.F32) {
-    js.forwardF32(x as Float32Array, y as Float32Array, Math.fround(alpha), 0, n);
-  } else if (element === Element.F64) {
-    js.forwardF64(x as Float64Array, y as Float64Array, alpha, 0, n);
   } else {
-    const half = halfOf(element);
-    select16(x as Uint16Array, x as Uint16Array, y as Uint16Array, roundAlpha(alpha, half), half, 0, n);
+    runJs(element, false, x, x, y, kernelAlpha(alpha, element), 0, n);
   }
 }
 
@@ -83,12 +95,7 @@ export function backward(dy: Data, x: Data, dx: Data, element: Element, alpha: n
     (n >= NATIVE_MIN_LENGTH || (dx !== dy && mayAlias(dx, dy)) || (dx !== x && mayAlias(dx, x)))
   ) {
     binding.backward(dy, x, alpha, dx, halfName(element));
-  } else if (element === Element.F32) {
-    js.backwardF32(dy as Float32Array, x as Float32Array, dx as Float32Array, Math.fround(alpha), 0, n);
-  } else if (element === Element.F64) {
-    js.backwardF64(dy as Float64Array, x as Float64Array, dx as Float64Array, alpha, 0, n);
   } else {
-    const half = halfOf(element);
-    select16(x as Uint16Array, dy as Uint16Array, dx as Uint16Array, roundAlpha(alpha, half), half, 0, n);
+    runJs(element, true, x, dy, dx, kernelAlpha(alpha, element), 0, n);
   }
 }
