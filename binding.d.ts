@@ -3,12 +3,28 @@
 // 16-bit floats come as their bits, a Uint16Array, with `half` naming their type.
 type FloatArray = Float32Array | Float64Array | Uint16Array;
 type Half = 'float16' | 'bfloat16';
+type Slopes = number | Float32Array | Float64Array;
 
 export interface Binding {
   /** y = x > 0 ? x : alpha * x, into `out` (same type and length, not partly overlapping) or in place. */
   forward(x: FloatArray, alpha: number, out?: FloatArray, half?: Half): void;
   /** dx = x > 0 ? dy : alpha * dy, into `out` or into `dy`. */
   backward(dy: FloatArray, x: FloatArray, alpha: number, out?: FloatArray, half?: Half): void;
+  /**
+   * Per-channel slopes: element i's slope is slopes[floor(i / spatialSize) % C]; the
+   * length must be a multiple of C * spatialSize. A number is one slope.
+   */
+  forwardSlopes(x: FloatArray, slopes: Slopes, spatialSize?: number, out?: FloatArray, half?: Half): void;
+  /** The same for the gradient; also writes the slope gradient into alphaGrad (C entries) if given. */
+  backwardSlopes(
+    dy: FloatArray,
+    x: FloatArray,
+    slopes: Slopes,
+    spatialSize?: number,
+    out?: FloatArray,
+    half?: Half,
+    alphaGrad?: Float64Array,
+  ): void;
   /** Choose this environment's kernels: the best set at or below `cap`; null for an unknown cap. */
   configure(cap?: string): 'avx512' | 'avx2' | 'neon' | 'scalar' | null;
   /** The kernel set that runs `dtype` under the current cap (16-bit data may fall back to scalar). */
@@ -23,15 +39,24 @@ export interface Binding {
    * element of the lists is read before any is checked, and at most 2^20 tasks are
    * taken. Returns the job's id.
    */
-  submitForward(xs: FloatArray[], outs: FloatArray[], alpha: number, done: JobCallback, halves?: (Half | undefined)[]): number;
+  submitForward(
+    xs: FloatArray[],
+    outs: FloatArray[],
+    alpha: number | Slopes,
+    done: JobCallback,
+    halves?: (Half | undefined)[],
+    spatialSize?: number,
+  ): number;
   /** The same for outs[i] = gradient(dys[i], xs[i]). */
   submitBackward(
     dys: FloatArray[],
     xs: FloatArray[],
     outs: FloatArray[],
-    alpha: number,
+    alpha: number | Slopes,
     done: JobCallback,
     halves?: (Half | undefined)[],
+    spatialSize?: number,
+    alphaGrads?: (Float64Array | undefined)[],
   ): number;
   /** Skip the chunks of job `id` not yet started; ignored for finished jobs. */
   cancel(id: number): void;

@@ -165,6 +165,55 @@ function leakyReluModel(elemType, alpha) {
   return Uint8Array.from([...int(1, 8), ...bytes(7, graph), ...bytes(8, int(2, 13))]);
 }
 
+/**
+ * ModelProto of y = PRelu(x, slope): x of shape `xDims`, slope of shape `slopeDims`
+ * (broadcast to x by ONNX's rules), both graph inputs. A dim is a number or a name.
+ */
+function preluModel(elemType, xDims, slopeDims) {
+  const dim = (d) => bytes(1, typeof d === 'number' ? int(1, d) : str(2, d));
+  const value = (name, dims) => [...str(1, name), ...bytes(2, bytes(1, [...int(1, elemType), ...bytes(2, dims.flatMap(dim))]))];
+  const node = [...str(1, 'x'), ...str(1, 'slope'), ...str(2, 'y'), ...str(4, 'PRelu')];
+  const graph = [...bytes(1, node), ...str(2, 'prelu'), ...bytes(11, value('x', xDims)), ...bytes(11, value('slope', slopeDims)), ...bytes(12, value('y', xDims))];
+  return Uint8Array.from([...int(1, 8), ...bytes(7, graph), ...bytes(8, int(2, 16))]);
+}
+
+/**
+ * onnxruntime-node's PRelu on one layout: ns per element at n elements (C slopes,
+ * `spatial` elements a channel), or why not. Checked once against the rule first.
+ */
+async function onnxPrelu({ Type, n, channels, spatial, slopes, rounds, makePool, median }) {
+  const { lib: ort, version, why } = load('onnxruntime-node');
+  if (!ort) return { why };
+  const dtype = Type === Float32Array ? 'float32' : 'float64';
+  const elemType = Type === Float32Array ? ONNX_FLOAT : ONNX_DOUBLE;
+  const threads = os.availableParallelism();
+  const rowsOf = n / (channels * spatial);
+  // Channels-last [rows, C] with slope [C]; channels-first [batch, C, S] with slope [C, 1].
+  const xDims = spatial === 1 ? [rowsOf, channels] : [rowsOf, channels, spatial];
+  const slopeDims = spatial === 1 ? [channels] : [channels, 1];
+  const session = await ort.InferenceSession.create(preluModel(elemType, xDims, slopeDims), {
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+  });
+  try {
+    const slope = new ort.Tensor(dtype, Type.from(slopes), slopeDims);
+    const op = async (a) => (await session.run({ x: new ort.Tensor(dtype, a, xDims), slope })).y.data;
+    const probe = Type.from({ length: n }, () => Math.random() * 2 - 1);
+    const got = await op(new Type(probe));
+    for (let i = 0; i < n; i++) {
+      const s = Type === Float32Array ? Math.fround(slopes[Math.floor(i / spatial) % channels]) : slopes[Math.floor(i / spatial) % channels];
+      const ref = probe[i] > 0 ? probe[i] : Type === Float32Array ? Math.fround(s * probe[i]) : s * probe[i];
+      if (!(Math.abs(got[i] - ref) <= Math.abs(ref) * 2 ** -23)) return { why: `wrong result (x=${probe[i]} gave ${got[i]}, expected ${ref})`, version };
+    }
+    const pool = makePool(Type, n);
+    const ns = await timePasses(pool, eachAwaited(op), rounds, 2, median);
+    return { ns, version, threads };
+  } finally {
+    await session.release();
+  }
+}
+
 async function onnxruntime(o, rows, notes) {
   const { lib: ort, version, why } = load('onnxruntime-node');
   if (!ort) {
@@ -213,7 +262,7 @@ async function onnxruntime(o, rows, notes) {
  *   rows: ns per element (median of passes) for each alternative/dtype/size it could measure;
  *   notes: one short sentence per alternative saying what was measured or why not.
  */
-module.exports = async function measureAlternatives(o) {
+async function measureAlternatives(o) {
   const rows = [];
   const notes = [];
   // An optional comparison that breaks (out of memory, a native error) costs its own
@@ -226,4 +275,6 @@ module.exports = async function measureAlternatives(o) {
     }
   }
   return { rows, notes };
-};
+}
+
+module.exports = { measureAlternatives, onnxPrelu };

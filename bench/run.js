@@ -25,13 +25,16 @@ const js = require('../dist/fallback');
 const { resolveBackend } = require('../dist/native');
 const { lineChart } = require('./chart');
 const { makePool, median, sizeLabel: label, timeSync, timeInterleaved, timeSyncVsAsync, roundsFor, randomArray } = require('./measure');
-const measureAlternatives = require('./alternatives');
+const { measureAlternatives } = require('./alternatives');
+const { measurePrelu } = require('./prelu');
 const { measureHalf } = require('./half');
 
 const limit = require(limitPath);
 const { binding } = resolveBackend();
 if (binding === null) throw new Error('the benchmark needs the native binding (npm run build)');
 const SIZES = [16, 256, 4096, 65536, 1 << 20, 1 << 24];
+// Per-channel slopes: the sizes of their targets (N >= 64Ki).
+const PRELU_SIZES = [65536, 1 << 20, 1 << 24];
 const ALPHA = 0.2;
 const order = ['scalar', 'avx2', 'avx512', 'neon'];
 const best = binding.bestIsa();
@@ -103,6 +106,7 @@ async function main() {
   }
 
   measureHalf({ sizes: SIZES, alpha: ALPHA, isas, binding, limit, add, tell: (what) => (progress++, tell(what)) });
+  const prelu = await measurePrelu({ sizes: PRELU_SIZES, alpha: ALPHA, limit, tell });
 
   // libuv sizes its pool once per process: one child per thread count.
   for (const threads of [1, 2]) {
@@ -122,7 +126,7 @@ async function main() {
   const alternatives = await measureAlternatives({ sizes: SIZES, alpha: ALPHA, makePool, roundsFor, median, tell });
   rows.push(...alternatives.rows);
   process.stderr.write(`\rdone in ${((Date.now() - started) / 1000).toFixed(0)} s`.padEnd(70) + '\n');
-  const md = report(batch, subnormal, alternatives.notes);
+  const md = report(batch, subnormal, alternatives.notes, prelu);
   fs.mkdirSync(path.join(__dirname, 'results'), { recursive: true });
   fs.writeFileSync(path.join(__dirname, 'results/results.md'), md);
   fs.writeFileSync(path.join(__dirname, 'results/throughput.svg'), chart());
@@ -165,7 +169,38 @@ function subnormalCost() {
 const fmt = (v, digits = 3) => (v === undefined ? '—' : v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(digits));
 const get = (impl, dtype, n) => rows.find((r) => r.impl === impl && r.dtype === dtype && r.n === n)?.ns;
 
-function report(batch, subnormal, alternativeNotes) {
+/** The per-channel table, and its targets' rows. */
+function preluReport(prelu, targets) {
+  const lines = [
+    '### Per-channel slopes (PReLU)',
+    '',
+    'ns per element; "per-channel" is leakyRelu with one slope per channel, "+ alphaGrad" backward with the slope gradient. ' +
+      'Channels-first holds one image: spatialSize = N / C.',
+    '',
+    '| layout | type | N | streaming limit | scalar alpha | per-channel | ratio | backward | per-channel backward | + alphaGrad | ratio | onnxruntime PRelu |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const r of prelu.rows) {
+    const fwd = r.ns.slopes / r.ns.scalar, grad = r.ns.backwardGrad / r.ns.backwardSlopes;
+    lines.push(
+      `| ${r.layout} | ${r.dtype} | ${r.n === r.size ? label(r.n) : `${label(r.size)} (${r.n})`} | ${fmt(r.ns.limit)} | ${fmt(r.ns.scalar)} | ${fmt(r.ns.slopes)} | ${fmt(fwd, 2)} | ` +
+        `${fmt(r.ns.backwardScalar)} | ${fmt(r.ns.backwardSlopes)} | ${fmt(r.ns.backwardGrad)} | ${fmt(grad, 2)} | ${r.ns.onnx === undefined ? '–' : fmt(r.ns.onnx)} |`,
+    );
+  }
+  lines.push('');
+  for (const dtype of ['Float32Array', 'Float64Array']) {
+    const of = prelu.rows.filter((r) => r.dtype === dtype);
+    const worstFwd = of.reduce((w, r) => (r.ns.slopes / r.ns.scalar > w.v ? { v: r.ns.slopes / r.ns.scalar, r } : w), { v: 0 });
+    const worstGrad = of.reduce((w, r) => (r.ns.backwardGrad / r.ns.backwardSlopes > w.v ? { v: r.ns.backwardGrad / r.ns.backwardSlopes, r } : w), { v: 0 });
+    targets.push([`per-channel / scalar-alpha leakyRelu, ${dtype}, worst of both layouts, C=3 and 64, N ≥ 64Ki`, '≤ 1.15', `${fmt(worstFwd.v, 2)} (${worstFwd.r.layout}, N=${label(worstFwd.r.size)})`, worstFwd.v <= 1.15]);
+    targets.push([`backward with / without alphaGrad, ${dtype}, worst of both layouts, C=3 and 64, N ≥ 64Ki`, '≤ 1.5', `${fmt(worstGrad.v, 2)} (${worstGrad.r.layout}, N=${label(worstGrad.r.size)})`, worstGrad.v <= 1.5]);
+  }
+  for (const note of prelu.notes) lines.push(`- ${note}`);
+  lines.push('');
+  return lines;
+}
+
+function report(batch, subnormal, alternativeNotes, prelu) {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   const impls = [...new Set(rows.map((r) => r.impl))];
   const lines = [
@@ -226,6 +261,7 @@ function report(batch, subnormal, alternativeNotes) {
     const fb = get('JS fallback', half, 65536) / get('JS fallback', 'Float32Array', 65536);
     targets.push([`${half} JS fallback / float32 JS fallback per element, N=64Ki`, '≤ 2', fmt(fb, 2), fb <= 2]);
   }
+  lines.push(...preluReport(prelu, targets));
   const speedup = batch.singlesMs / batch.batchMs;
   targets.push(['batch of 10,000 x 1Ki f32 vs 10,000 awaited leakyReluAsync', '≥ 10× faster', `${fmt(speedup, 1)}× (${fmt(batch.batchMs, 1)} ms vs ${fmt(batch.singlesMs, 0)} ms)`, speedup >= 10]);
   lines.push('### Targets (ratios from this run)', '', '| what | target | measured | met |', '|---|---|---|---|');

@@ -7,8 +7,9 @@ import { lengthOf } from './intrinsics';
 import { checkNotDetached, checkOutType, checkSameElement, classify, dataOf, Element, viewOf } from './kinds';
 import type { Data, FloatArray, Operand } from './kinds';
 import { alphaInRange, readOptions } from './options';
-import type { RawOptions } from './options';
-import { checkBatchDisjoint, checkOutRange } from './spans';
+import type { RawOptions, Slopes } from './options';
+import { checkAlphaGradApart, checkAlphaGradType, checkPeriods, checkSlopesNotDetached, checkSlopeValues } from './slopes';
+import { checkBatchDisjoint, checkNoPartialOverlap, checkOutLength } from './spans';
 
 /** The most arrays one call takes, as the native binding (native/call_args.h, kMaxTasks). */
 export const MAX_ARRAYS = 2 ** 20;
@@ -20,7 +21,15 @@ export interface ForwardCall {
   result: FloatArray;
   element: Element;
   alpha: number;
+  /** Per-channel slopes, which replace alpha. */
+  slopes: Slopes | undefined;
   signal: AbortSignal | undefined;
+}
+
+/** alpha's range, or the slopes' values (stage 3), for data of `element`. */
+function checkAlphaValue(o: RawOptions, element: Element): void {
+  if (o.slopes === undefined) alphaInRange(o.alpha, element);
+  else checkSlopeValues(o.slopes, [element]);
 }
 
 export function checkForward(xValue: unknown, o: RawOptions): ForwardCall {
@@ -28,16 +37,29 @@ export function checkForward(xValue: unknown, o: RawOptions): ForwardCall {
   const out = o.out === undefined ? undefined : checkOutType(o.out, x);
   checkNotDetached(x.value, x.raw, 'x');
   if (out !== undefined) checkNotDetached(out, false, 'out');
-  alphaInRange(o.alpha, x.element);
+  if (o.slopes !== undefined) checkSlopesNotDetached(o.slopes, undefined);
+  checkAlphaValue(o, x.element);
   const data = viewOf(x);
   const y = out ?? data;
-  if (y !== data) checkOutRange(y, data, 'x');
+  if (y !== data) checkOutLength(y, data, 'x');
+  if (o.slopes !== undefined) checkPeriods(o.slopes, lengthOf(data), 'x');
+  if (y !== data) checkNoPartialOverlap(y, data, 'x');
   const xBits = dataOf(data);
-  return { x: xBits, out: y === data ? xBits : dataOf(y), result: y, element: x.element, alpha: o.alpha, signal: o.signal };
+  return {
+    x: xBits,
+    out: y === data ? xBits : dataOf(y),
+    result: y,
+    element: x.element,
+    alpha: o.alpha,
+    slopes: o.slopes,
+    signal: o.signal,
+  };
 }
 
 export interface BackwardCall extends ForwardCall {
   dy: Data;
+  /** Where the slope gradient goes (with slopes only). */
+  alphaGrad: Float64Array | undefined;
 }
 
 export function checkBackward(dyValue: unknown, xValue: unknown, o: RawOptions): BackwardCall {
@@ -45,20 +67,35 @@ export function checkBackward(dyValue: unknown, xValue: unknown, o: RawOptions):
   const x = classify(xValue, 'x', o.dtype);
   checkSameElement(dy, x);
   const out = o.out === undefined ? undefined : checkOutType(o.out, x);
+  const alphaGrad = o.alphaGrad === undefined ? undefined : checkAlphaGradType(o.alphaGrad);
   checkNotDetached(dy.value, dy.raw, 'dy');
   checkNotDetached(x.value, x.raw, 'x');
   if (out !== undefined) checkNotDetached(out, false, 'out');
-  alphaInRange(o.alpha, x.element);
+  if (o.slopes !== undefined) checkSlopesNotDetached(o.slopes, alphaGrad);
+  checkAlphaValue(o, x.element);
   const dyData = viewOf(dy);
   const xData = viewOf(x);
   if (lengthOf(dyData) !== lengthOf(xData)) throw dyLength(lengthOf(dyData), lengthOf(xData));
   const dx = out ?? dyData;
-  if (dx !== dyData) checkOutRange(dx, dyData, 'dy');
-  checkOutRange(dx, xData, 'x');
+  checkOutLength(dx, xData, 'dy');
+  if (o.slopes !== undefined) checkPeriods(o.slopes, lengthOf(dyData), 'dy', alphaGrad);
+  if (dx !== dyData) checkNoPartialOverlap(dx, dyData, 'dy');
+  checkNoPartialOverlap(dx, xData, 'x');
+  if (alphaGrad !== undefined) checkAlphaGradApart(alphaGrad, [['dy', dyData], ['x', xData], ['out', dx]]);
   const dyBits = dataOf(dyData);
   const xBits = xData === dyData ? dyBits : dataOf(xData);
   const dxBits = dx === dyData ? dyBits : dx === xData ? xBits : dataOf(dx);
-  return { dy: dyBits, x: xBits, out: dxBits, result: dx, element: x.element, alpha: o.alpha, signal: o.signal };
+  return {
+    dy: dyBits,
+    x: xBits,
+    out: dxBits,
+    result: dx,
+    element: x.element,
+    alpha: o.alpha,
+    slopes: o.slopes,
+    alphaGrad,
+    signal: o.signal,
+  };
 }
 
 export interface BatchCall {
@@ -67,6 +104,7 @@ export interface BatchCall {
   results: FloatArray[];
   elements: Element[];
   alpha: number;
+  slopes: Slopes | undefined;
   signal: AbortSignal | undefined;
 }
 
@@ -108,20 +146,24 @@ export function checkBatch(xsValue: unknown, opts: unknown): BatchCall {
   if (outList !== undefined && outList.length !== n) {
     throw outListLength(n, outList.length);
   }
+  if (o.slopes !== undefined) checkSlopesNotDetached(o.slopes, undefined);
   const elements: Element[] = new Array(n);
   const seen = new Set<Element>();
   for (let i = 0; i < n; i++) seen.add((elements[i] = ops[i].element));
   if (n === 0) seen.add(Element.F64);
-  for (const element of seen) alphaInRange(o.alpha, element);
+  if (o.slopes === undefined) for (const element of seen) alphaInRange(o.alpha, element);
+  else checkSlopeValues(o.slopes, seen);
   const views: FloatArray[] = new Array(n);
   const targets: FloatArray[] = new Array(n);
   for (let i = 0; i < n; i++) {
     views[i] = viewOf(ops[i]);
     targets[i] = outs[i] ?? views[i];
-    if (targets[i] !== views[i]) checkOutRange(targets[i], views[i], ops[i].name);
+    if (targets[i] !== views[i]) checkOutLength(targets[i], views[i], ops[i].name);
+    if (o.slopes !== undefined) checkPeriods(o.slopes, lengthOf(views[i]), ops[i].name);
+    if (targets[i] !== views[i]) checkNoPartialOverlap(targets[i], views[i], ops[i].name);
   }
   checkBatchDisjoint(views, targets);
   const xs = views.map(dataOf);
   const outBits = targets.map((t, i) => (t === views[i] ? xs[i] : dataOf(t)));
-  return { xs, outs: outBits, results: targets, elements, alpha: o.alpha, signal: o.signal };
+  return { xs, outs: outBits, results: targets, elements, alpha: o.alpha, slopes: o.slopes, signal: o.signal };
 }

@@ -1,12 +1,15 @@
 // Runs a validated call on the fastest path for its size: the native kernels, or the
 // JS kernels where a native call costs more than the work.
-import * as js from './fallback';
-import { select16 } from './fallback16';
 import { bufferOf, isSharedArrayBuffer, lengthOf } from './intrinsics';
 import { dtypeName, Element, halfOf, isHalf } from './kinds';
 import type { Data } from './kinds';
 import { resolveBackend } from './native';
 import { kernelAlpha } from './options';
+import type { Slopes } from './options';
+import { backwardWithGradJs, runSlopesJs } from './fallback-slopes';
+import { roundedSlopes } from './slopes';
+import * as js from './fallback';
+import { runJs } from './run-js';
 
 export const backend = resolveBackend();
 const binding = backend.binding;
@@ -58,23 +61,6 @@ export function forwardInPlaceF64(x: Float64Array, alpha: number): boolean {
 export const halfName = (element: Element): 'float16' | 'bfloat16' | undefined =>
   isHalf(element) ? (dtypeName(element) as 'float16' | 'bfloat16') : undefined;
 
-/**
- * The JS kernels over elements [begin, end): out = x > 0 ? value : alpha * value, with
- * value x forward and dy backward; `alpha` as kernelAlpha gives it.
- */
-export function runJs(element: Element, backward: boolean, x: Data, value: Data, out: Data, alpha: number, begin: number, end: number): void {
-  if (isHalf(element)) {
-    select16(x as Uint16Array, value as Uint16Array, out as Uint16Array, alpha, halfOf(element), begin, end);
-  } else if (element === Element.F32) {
-    if (backward) js.backwardF32(value as Float32Array, x as Float32Array, out as Float32Array, alpha, begin, end);
-    else js.forwardF32(x as Float32Array, out as Float32Array, alpha, begin, end);
-  } else if (backward) {
-    js.backwardF64(value as Float64Array, x as Float64Array, out as Float64Array, alpha, begin, end);
-  } else {
-    js.forwardF64(x as Float64Array, out as Float64Array, alpha, begin, end);
-  }
-}
-
 /** y = x > 0 ? x : alpha * x. `alpha` is the raw option; the kernels round it to the element type. */
 export function forward(x: Data, y: Data, element: Element, alpha: number): void {
   const n = lengthOf(x);
@@ -94,8 +80,33 @@ export function backward(dy: Data, x: Data, dx: Data, element: Element, alpha: n
     binding !== null &&
     (n >= NATIVE_MIN_LENGTH || (dx !== dy && mayAlias(dx, dy)) || (dx !== x && mayAlias(dx, x)))
   ) {
-    binding.backward(dy, x, alpha, dx, halfName(element));
+    // Into dy with two arguments fewer: the binding's quickest path.
+    if (dx === dy && !isHalf(element)) binding.backward(dy, x, alpha);
+    else binding.backward(dy, x, alpha, dx, halfName(element));
   } else {
     runJs(element, true, x, dy, dx, kernelAlpha(alpha, element), 0, n);
+  }
+}
+
+/** y = x > 0 ? x : slope * x, with each element's channel slope. */
+export function forwardSlopes(x: Data, y: Data, element: Element, slopes: Slopes): void {
+  const n = lengthOf(x);
+  if (binding !== null && (n >= NATIVE_MIN_LENGTH || (y !== x && mayAlias(x, y)))) {
+    binding.forwardSlopes(x, slopes.values, slopes.spatial, y === x ? undefined : y, halfName(element));
+  } else {
+    runSlopesJs(element, false, x, x, y, roundedSlopes(slopes, element), slopes.spatial, 0, n);
+  }
+}
+
+/** dx = x > 0 ? dy : slope * dy, and the slope gradient into alphaGrad if given. */
+export function backwardSlopes(dy: Data, x: Data, dx: Data, element: Element, slopes: Slopes, alphaGrad?: Float64Array): void {
+  const n = lengthOf(x);
+  const aliased = (a: Data): boolean => mayAlias(dx, a) || (alphaGrad !== undefined && mayAlias(alphaGrad, a));
+  if (binding !== null && (n >= NATIVE_MIN_LENGTH || aliased(dy) || aliased(x))) {
+    binding.backwardSlopes(dy, x, slopes.values, slopes.spatial, dx, halfName(element), alphaGrad);
+  } else if (alphaGrad !== undefined) {
+    backwardWithGradJs(element, dy, x, dx, roundedSlopes(slopes, element), slopes.spatial, n, alphaGrad);
+  } else {
+    runSlopesJs(element, true, x, dy, dx, roundedSlopes(slopes, element), slopes.spatial, 0, n);
   }
 }

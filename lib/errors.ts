@@ -50,7 +50,22 @@ export function optionsType(value: unknown): TypeError {
 }
 
 export function alphaType(value: unknown): TypeError {
-  return typeError(`The "alpha" argument must be of type number. Received ${describe(value)}`);
+  return typeError(
+    'The "alpha" argument must be a number or an array of slopes (Float32Array, Float64Array or Array of ' +
+      `numbers). Received ${describe(value)}`,
+  );
+}
+
+export function slopeType(index: number, value: unknown): TypeError {
+  return typeError(`The "alpha" argument's slope ${index} must be of type number. Received ${describe(value)}`);
+}
+
+export function spatialType(value: unknown): TypeError {
+  return typeError(`The "spatialSize" option must be of type number. Received ${describe(value)}`);
+}
+
+export function alphaGradType(value: unknown): TypeError {
+  return typeError(`The "alphaGrad" option must be a Float64Array. Received ${describe(value)}`);
 }
 
 export function signalType(value: unknown): TypeError {
@@ -108,6 +123,39 @@ export function alphaRange(alpha: number, dtype?: string): RangeError {
       ? `The "alpha" argument must be finite once rounded to ${dtype} for ${dtype} data. Received ${alpha}`
       : `The "alpha" argument must be a finite number. Received ${alpha}`,
   );
+}
+
+export function slopesEmpty(): RangeError {
+  return rangeError('The "alpha" argument must hold at least one slope');
+}
+
+/** As alphaRange, for slope `index` of per-channel slopes. */
+export function slopeRange(index: number, slope: number, dtype?: string): RangeError {
+  const which = `The "alpha" argument's slope ${index}`;
+  return rangeError(
+    dtype !== undefined
+      ? `${which} must be finite once rounded to ${dtype} for ${dtype} data. Received ${slope}`
+      : `${which} must be a finite number. Received ${slope}`,
+  );
+}
+
+export function spatialRange(spatial: number): RangeError {
+  return rangeError(`The "spatialSize" option must be a positive integer. Received ${spatial}`);
+}
+
+export function notWholePeriods(name: string, length: number, channels: number, spatial: number): RangeError {
+  return rangeError(
+    `The "${name}" argument's length must be a multiple of ${channels} slopes times spatialSize ${spatial}. ` +
+      `Received ${length}`,
+  );
+}
+
+export function alphaGradLength(channels: number, actual: number): RangeError {
+  return rangeError(`The "alphaGrad" option must have one entry per slope (${channels}). Received ${actual}`);
+}
+
+export function alphaGradOverlap(like: string): RangeError {
+  return rangeError(`The "alphaGrad" option overlaps "${like}"; it needs memory of its own`);
 }
 
 export function notWholeElements(name: string, size: number, dtype: string, bytes: number): RangeError {

@@ -20,7 +20,8 @@ interface Tables {
 const tables = new Map<string, Tables>();
 
 function tablesOf(half: Half, alpha: number, n: number): Tables | undefined {
-  const key = `${half}:${alpha}`;
+  // String(-0) is '0': the two zeros give different results (-1 * 0 = -0, -1 * -0 = +0).
+  const key = `${half}:${Object.is(alpha, -0) ? '-0' : alpha}`;
   const kept = tables.get(key);
   if (kept !== undefined || n < TABLE_MIN) return kept;
   const values = valuesOf(half);

@@ -10,9 +10,17 @@ import type { OptionValues, RawOptions } from './options';
 
 export type { DType, Float16ArrayLike, FloatArray };
 
+/** One slope per channel (PReLU). */
+export type Slopes = Float32Array | Float64Array | readonly number[];
+
 export interface Options {
-  /** The slope for x <= 0; any finite number. Default 0.2 (tf.nn.leaky_relu). */
-  alpha?: number;
+  /**
+   * The slope for x <= 0: any finite number (default 0.2, tf.nn.leaky_relu), or one
+   * slope per channel. Element i then has channel floor(i / spatialSize) % C.
+   */
+  alpha?: number | Slopes;
+  /** How many consecutive elements share a channel (default 1: channels-last; H * W for NCHW). */
+  spatialSize?: number;
   /** Where to write the result (same type and length as the input); default: in place. */
   out?: FloatArray;
   /**
@@ -22,13 +30,24 @@ export interface Options {
   dtype?: DType;
 }
 
+export interface BackwardOptions extends Options {
+  /** Receives the slope gradient: alphaGrad[c] = sum of dy * x over channel c where x is not > 0. */
+  alphaGrad?: Float64Array;
+}
+
 export interface AsyncOptions extends Options {
   /** Aborting rejects with an AbortError; chunks not yet started are skipped. */
   signal?: AbortSignal;
 }
 
+export interface AsyncBackwardOptions extends BackwardOptions {
+  signal?: AbortSignal;
+}
+
 export interface BatchOptions {
-  alpha?: number;
+  /** One set of slopes is shared by every array of the batch. */
+  alpha?: number | Slopes;
+  spatialSize?: number;
   /** One output per input (an entry may be undefined: that one in place). */
   out?: (FloatArray | undefined)[];
   dtype?: DType;
@@ -71,18 +90,27 @@ export function leakyRelu(x: FloatArray | ArrayBufferLike, opts?: number | Optio
     return forwardChecked(x, readOptions(opts));
   }
   // Each option is read once, here; the general path takes the values read.
-  const { alpha, out, dtype, signal } = opts as OptionValues;
-  if (typeof alpha === 'number' && out === undefined && dtype === undefined && signal === undefined && noneInFlight()) {
+  const { alpha, out, dtype, signal, spatialSize, alphaGrad } = opts as OptionValues;
+  if (
+    typeof alpha === 'number' &&
+    out === undefined &&
+    dtype === undefined &&
+    signal === undefined &&
+    spatialSize === undefined &&
+    alphaGrad === undefined &&
+    noneInFlight()
+  ) {
     if (forwardInPlace(x, alpha)) return x as FloatArray;
   }
-  return forwardChecked(x, checkOptionValues(opts, alpha, out, dtype, signal));
+  return forwardChecked(x, checkOptionValues(opts, { alpha, out, dtype, signal, spatialSize, alphaGrad }));
 }
 
 function forwardChecked(x: unknown, o: RawOptions): FloatArray {
   const call = checkForward(x, o);
   assertNotInUse(call.x, 'x');
   if (call.out !== call.x) assertNotInUse(call.out, 'out');
-  dispatch.forward(call.x, call.out, call.element, call.alpha);
+  if (call.slopes !== undefined) dispatch.forwardSlopes(call.x, call.out, call.element, call.slopes);
+  else dispatch.forward(call.x, call.out, call.element, call.alpha);
   return call.result;
 }
 
@@ -98,22 +126,27 @@ function forwardInPlace(x: unknown, alpha: number): boolean {
  * The gradient of leakyRelu: dx = x > 0 ? dy : alpha * dy (slope alpha at x == 0, as
  * TensorFlow's LeakyReluGrad). Written to `out` if given, else into `dy`; returns it.
  */
-export function leakyReluBackward<T extends FloatArray>(dy: T, x: T, opts?: number | Options): T;
+export function leakyReluBackward<T extends FloatArray>(dy: T, x: T, opts?: number | BackwardOptions): T;
 export function leakyReluBackward(
   dy: FloatArray | ArrayBufferLike,
   x: FloatArray | ArrayBufferLike,
-  opts?: number | Options,
+  opts?: number | BackwardOptions,
 ): FloatArray;
 export function leakyReluBackward(
   dy: FloatArray | ArrayBufferLike,
   x: FloatArray | ArrayBufferLike,
-  opts?: number | Options,
+  opts?: number | BackwardOptions,
 ): FloatArray {
   const call = checkBackward(dy, x, readOptions(opts));
   assertNotInUse(call.dy, 'dy');
   assertNotInUse(call.x, 'x');
   if (call.out !== call.dy) assertNotInUse(call.out, 'out');
-  dispatch.backward(call.dy, call.x, call.out, call.element, call.alpha);
+  if (call.alphaGrad !== undefined) assertNotInUse(call.alphaGrad, 'alphaGrad');
+  if (call.slopes !== undefined) {
+    dispatch.backwardSlopes(call.dy, call.x, call.out, call.element, call.slopes, call.alphaGrad);
+  } else {
+    dispatch.backward(call.dy, call.x, call.out, call.element, call.alpha);
+  }
   return call.result;
 }
 
@@ -126,27 +159,29 @@ export function leakyReluAsync(x: ArrayBufferLike, opts?: number | AsyncOptions)
 export function leakyReluAsync(x: FloatArray | ArrayBufferLike, opts?: number | AsyncOptions): Promise<FloatArray> {
   try {
     const call = checkForward(x, readOptions(opts));
-    return runAsync([{ x: call.x, out: call.out, element: call.element }], call.alpha, false, call.signal).then(() => call.result);
+    const task = { x: call.x, out: call.out, element: call.element };
+    return runAsync([task], { alpha: call.alpha, slopes: call.slopes, backward: false }, call.signal).then(() => call.result);
   } catch (error) {
     return Promise.reject(error);
   }
 }
 
 /** leakyReluBackward on the libuv threadpool. Resolves with `out ?? dy`. */
-export function leakyReluBackwardAsync<T extends FloatArray>(dy: T, x: T, opts?: number | AsyncOptions): Promise<T>;
+export function leakyReluBackwardAsync<T extends FloatArray>(dy: T, x: T, opts?: number | AsyncBackwardOptions): Promise<T>;
 export function leakyReluBackwardAsync(
   dy: FloatArray | ArrayBufferLike,
   x: FloatArray | ArrayBufferLike,
-  opts?: number | AsyncOptions,
+  opts?: number | AsyncBackwardOptions,
 ): Promise<FloatArray>;
 export function leakyReluBackwardAsync(
   dy: FloatArray | ArrayBufferLike,
   x: FloatArray | ArrayBufferLike,
-  opts?: number | AsyncOptions,
+  opts?: number | AsyncBackwardOptions,
 ): Promise<FloatArray> {
   try {
     const call = checkBackward(dy, x, readOptions(opts));
-    return runAsync([{ x: call.x, out: call.out, dy: call.dy, element: call.element }], call.alpha, true, call.signal).then(
+    const task = { x: call.x, out: call.out, dy: call.dy, element: call.element, alphaGrad: call.alphaGrad };
+    return runAsync([task], { alpha: call.alpha, slopes: call.slopes, backward: true }, call.signal).then(
       () => call.result,
     );
   } catch (error) {
@@ -172,7 +207,7 @@ export function leakyReluBatch(
   try {
     const call = checkBatch(xs, opts);
     const tasks = call.xs.map((x, i) => ({ x, out: call.outs[i], element: call.elements[i] }));
-    return runAsync(tasks, call.alpha, false, call.signal).then(() => call.results);
+    return runAsync(tasks, { alpha: call.alpha, slopes: call.slopes, backward: false }, call.signal).then(() => call.results);
   } catch (error) {
     return Promise.reject(error);
   }

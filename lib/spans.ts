@@ -15,10 +15,14 @@ function partlyOverlaps(a: FloatArray, b: FloatArray): boolean {
   return a0 < b0 + bBytes && b0 < a0 + aBytes;
 }
 
-/** `out` must have the input's length and be either the input's exact memory or none of it. */
-export function checkOutRange(out: FloatArray, input: FloatArray, name: string): void {
+/** `out` must have the input's length (the lengths stage)... */
+export function checkOutLength(out: FloatArray, input: FloatArray, name: string): void {
   const n = lengthOf(input), m = lengthOf(out);
   if (m !== n) throw outLength(name, n, m);
+}
+
+/** ... and be either the input's exact memory or none of it (the overlaps stage). */
+export function checkNoPartialOverlap(out: FloatArray, input: FloatArray, name: string): void {
   if (partlyOverlaps(out, input)) throw partialOverlap(name);
 }
 

@@ -29,12 +29,14 @@ unsigned ThreadpoolSize() {
   return size;
 }
 
-AsyncJob::AsyncJob(AddonState* state, std::vector<Task> tasks)
-    : state_(state), job_(state->kernels, std::move(tasks), ChunkBytes()) {}
+AsyncJob::AsyncJob(AddonState* state, std::vector<Task> tasks,
+                   std::vector<std::unique_ptr<SlopePlan>> plans)
+    : state_(state), job_(state->kernels, std::move(tasks), std::move(plans), ChunkBytes()) {}
 
 double AsyncJob::Start(napi_env env, AddonState* state, std::vector<Task> tasks,
+                       std::vector<std::unique_ptr<SlopePlan>> plans,
                        const std::vector<napi_value>& arrays, napi_value callback) {
-  auto* job = new AsyncJob(state, std::move(tasks));
+  auto* job = new AsyncJob(state, std::move(tasks), std::move(plans));
   if (!TryAcquire(job, MemoryOf(job->job_.tasks()))) {
     delete job;
     ThrowBusy(env, "x");
@@ -126,6 +128,9 @@ void AsyncJob::Finish(napi_env env) {
     if (AnyDetachedOrShrunk(env)) {
       args[0] = DetachedWhileInUse(env);
     } else {
+      // The slope gradients are summed here, on the main thread, once every block ran:
+      // not for a cancelled job (some blocks did not run), nor over detached memory.
+      if (!job_.cancelled()) job_.ReduceGradients();
       napi_get_null(env, &args[0]);
     }
     napi_get_boolean(env, job_.cancelled(), &args[1]);

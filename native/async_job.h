@@ -8,6 +8,7 @@
 #include <node_api.h>
 
 #include <cstddef>
+#include <memory>
 #include <unordered_map>
 #include <vector>
 
@@ -24,6 +25,10 @@ struct AddonState {
   const KernelSet* kernels = nullptr;
   std::unordered_map<double, AsyncJob*> jobs;
   double next_job_id = 1;
+  // The last sync calls' slopes, rounded and laid out, without and with the gradient:
+  // the next call with the same slopes (a layer's, call after call, forward and
+  // backward alternating) skips building them.
+  std::unique_ptr<SlopePlan> last_slopes[2];
 };
 
 // libuv's threadpool size, read once as libuv reads it.
@@ -35,8 +40,10 @@ std::size_t ChunkBytes();
 class AsyncJob {
  public:
   // Holds and queues a job over checked tasks. `arrays` are the distinct typed arrays
-  // the tasks use. Returns its id, or 0 with ERR_BUFFER_IN_USE pending (nothing held).
+  // the tasks use (alphaGrad arrays included); `plans` own the tasks' slopes. Returns
+  // its id, or 0 with ERR_BUFFER_IN_USE pending (nothing held).
   static double Start(napi_env env, AddonState* state, std::vector<Task> tasks,
+                      std::vector<std::unique_ptr<SlopePlan>> plans,
                       const std::vector<napi_value>& arrays, napi_value callback);
 
   void Cancel() { job_.Cancel(); }
@@ -51,7 +58,7 @@ class AsyncJob {
     std::size_t length;  // at submission: a buffer shrunk or detached meanwhile is shorter
   };
 
-  AsyncJob(AddonState* state, std::vector<Task> tasks);
+  AsyncJob(AddonState* state, std::vector<Task> tasks, std::vector<std::unique_ptr<SlopePlan>> plans);
   void Hold(napi_env env, const std::vector<napi_value>& arrays, napi_value callback);
   void Queue(napi_env env);
   bool AnyDetachedOrShrunk(napi_env env) const;

@@ -8,10 +8,12 @@
 #include <node_api.h>
 
 #include <cstddef>
+#include <vector>
 
 #include "busy_ranges.h"
+#include "job.h"
 #include "kernels.h"
-#include "kernels.h"
+#include "slopes.h"
 
 namespace leaky_relu {
 
@@ -33,13 +35,29 @@ struct FloatView {
 enum class HalfArg { kNone, kF16, kBF16 };
 
 // dy is set for backward only; out is x (forward) or dy (backward) when in place.
+// grad: the slope gradient's Float64Array, if asked for (backward with slopes).
 struct Operands {
   bool backward = false;
   bool in_place = true;
-  FloatView x, dy, out;
+  bool has_grad = false;
+  FloatView x, dy, out, grad;
+};
+
+// Per-channel slopes as the binding takes them: a Float32Array or Float64Array, copied
+// at once (nothing can change them after the checks), and the spatial size.
+struct SlopeArgs {
+  std::vector<double> values;
+  bool detached = false;
+  double spatial = 1;  // a positive integer: checked in the values stage
 };
 
 ByteRange RangeOf(const FloatView& view);
+
+// Whether an argument is absent (nullptr) or undefined.
+bool IsUndefined(napi_env env, napi_value value);
+
+// The task of checked operands: alpha, or the slopes (and the operands' alphaGrad).
+Task TaskOf(const Operands& o, double alpha, const SlopePlan* slopes = nullptr);
 
 // The `half` argument's type stage: undefined (or absent: nullptr), 'float16' or 'bfloat16'.
 bool UnpackHalf(napi_env env, napi_value value, HalfArg* half);
@@ -53,13 +71,21 @@ bool UnpackOperands(napi_env env, bool backward, napi_value x, napi_value dy, na
 // alpha's type (a number primitive; a Number object is not one).
 bool UnpackAlpha(napi_env env, napi_value value, double* alpha);
 
+// Stage 1 for the slopes (a number is one slope) and spatialSize (undefined or nullptr: 1).
+bool UnpackSlopes(napi_env env, napi_value slopes, napi_value spatial, SlopeArgs* args);
+
+// Stage 1 for an operation's alphaGrad: a Float64Array, or undefined / nullptr for none.
+bool UnpackAlphaGrad(napi_env env, napi_value value, Operands* ops);
+
 // Reads every view's length and address again: for lists whose elements were fetched
 // one by one, user code may have detached or resized a buffer since stage 1.
 bool Refresh(napi_env env, Operands* ops, std::size_t n);
 
 // Stages 2 to 5 (detached, alpha's range, lengths, overlaps within an operation) over
 // all n operations, reading no JS value: nothing can change between them and the use.
-bool CheckOperands(napi_env env, const Operands* ops, std::size_t n, double alpha);
+// With `slopes`, they replace alpha, and the lengths must be multiples of C * spatial.
+bool CheckOperands(napi_env env, const Operands* ops, std::size_t n, double alpha,
+                   const SlopeArgs* slopes = nullptr);
 
 }  // namespace leaky_relu
 

@@ -77,12 +77,11 @@ X86Features DetectX86() {
   return f;
 }
 
-// `base` with `donor`'s row for one element type (and its name in isa_of).
+// `base` with `donor`'s row for one element type: every kernel of that type (scalar
+// alpha, slopes, both gradients) and the row's isa name.
 KernelSet WithRow(const KernelSet& base, Dtype dtype, const KernelSet& donor) {
   KernelSet k = base;
-  const std::size_t d = static_cast<std::size_t>(dtype);
-  for (std::size_t op = 0; op < kOpCount; ++op) k.kernels[d][op] = donor.kernels[d][op];
-  k.isa_of[d] = donor.isa_of[d];
+  k.rows[static_cast<std::size_t>(dtype)] = donor.rows[static_cast<std::size_t>(dtype)];
   return k;
 }
 

@@ -70,7 +70,49 @@ bool ThrowNotFloatArray(napi_env env, const char* name) {
 }
 
 bool ThrowAlphaType(napi_env env) {
-  return TypeErr(env, "The \"alpha\" argument must be of type number");
+  return TypeErr(env,
+                 "The \"alpha\" argument must be a number or an array of slopes (Float32Array, "
+                 "Float64Array or Array of numbers)");
+}
+
+bool ThrowSlopesEmpty(napi_env env) {
+  return RangeErr(env, "The \"alpha\" argument must hold at least one slope");
+}
+
+bool ThrowSlopeRange(napi_env env, std::size_t index, double slope, Dtype dtype) {
+  const std::string which = "The \"alpha\" argument's slope " + std::to_string(index);
+  if (dtype == Dtype::kF64) return RangeErr(env, which + " must be a finite number. Received " + JsNumber(slope));
+  const std::string name = DtypeName(dtype);
+  return RangeErr(env, which + " must be finite once rounded to " + name + " for " + name +
+                           " data. Received " + JsNumber(slope));
+}
+
+bool ThrowSpatialType(napi_env env) {
+  return TypeErr(env, "The \"spatialSize\" option must be of type number");
+}
+
+bool ThrowSpatialRange(napi_env env, double spatial) {
+  return RangeErr(env, "The \"spatialSize\" option must be a positive integer. Received " + JsNumber(spatial));
+}
+
+bool ThrowNotMultiple(napi_env env, const char* name, std::size_t length, std::size_t channels,
+                      double spatial) {
+  return RangeErr(env, "The " + Quoted(name) + " argument's length must be a multiple of " +
+                           std::to_string(channels) + " slopes times spatialSize " + JsNumber(spatial) +
+                           ". Received " + std::to_string(length));
+}
+
+bool ThrowAlphaGradType(napi_env env) {
+  return TypeErr(env, "The \"alphaGrad\" option must be a Float64Array");
+}
+
+bool ThrowAlphaGradLength(napi_env env, std::size_t channels, std::size_t actual) {
+  return RangeErr(env, "The \"alphaGrad\" option must have one entry per slope (" +
+                           std::to_string(channels) + "). Received " + std::to_string(actual));
+}
+
+bool ThrowAlphaGradOverlap(napi_env env, const char* like) {
+  return RangeErr(env, "The \"alphaGrad\" option overlaps " + Quoted(like) + "; it needs memory of its own");
 }
 
 bool ThrowElementMismatch(napi_env env, const char* name, napi_typedarray_type expected,
@@ -151,6 +193,10 @@ bool ThrowNotArray(napi_env env, const char* name) {
 
 bool ThrowNotFunction(napi_env env, const char* name) {
   return TypeErr(env, "The " + Quoted(name) + " argument must be a function");
+}
+
+bool ThrowSlopesType(napi_env env) {
+  return TypeErr(env, "The \"alpha\" argument must be a Float32Array or Float64Array of slopes");
 }
 
 bool ThrowHalfType(napi_env env) {

@@ -28,6 +28,15 @@ bool ThrowDyLength(napi_env env, std::size_t dy, std::size_t x);
 bool ThrowTooManyArrays(napi_env env, std::size_t max, std::size_t actual);
 bool ThrowPartialOverlap(napi_env env, const char* like);
 bool ThrowBatchOverlap(napi_env env);
+bool ThrowSlopesEmpty(napi_env env);
+bool ThrowSlopeRange(napi_env env, std::size_t index, double slope, Dtype dtype);
+bool ThrowSpatialType(napi_env env);
+bool ThrowSpatialRange(napi_env env, double spatial);
+bool ThrowNotMultiple(napi_env env, const char* name, std::size_t length, std::size_t channels,
+                      double spatial);
+bool ThrowAlphaGradType(napi_env env);
+bool ThrowAlphaGradLength(napi_env env, std::size_t channels, std::size_t actual);
+bool ThrowAlphaGradOverlap(napi_env env, const char* like);
 // The callback's error for a job whose buffer was detached (or shrunk) while it ran.
 napi_value DetachedWhileInUse(napi_env env);
 
@@ -37,6 +46,8 @@ bool ThrowNotArray(napi_env env, const char* name);
 bool ThrowNotFunction(napi_env env, const char* name);
 bool ThrowListLengths(napi_env env);
 bool ThrowHalfType(napi_env env);
+// Slopes reach the binding as a typed array (the facade copies an Array of numbers).
+bool ThrowSlopesType(napi_env env);
 
 }  // namespace leaky_relu
 

@@ -540,3 +540,17 @@ describe('Float16Array data', () => {
     },
   );
 });
+
+describe.each(halves)('%s: alpha 0 and -0 are two alphas', (half) => {
+  // The JS fallback keeps tables per (type, alpha) from 32Ki elements: String(-0) is
+  // '0', so a table made for one zero once served the other.
+  test('after a long call with one zero, short and long calls with the other get its signs', () => {
+    const one = half === 'float16' ? 0xbc00 : 0xbf80; // -1
+    for (const [first, second] of [[0, -0], [-0, 0]]) {
+      expect(leakyRelu(new Uint16Array(32768).fill(one), { alpha: first, dtype: half })[0]).toBe(Object.is(first, -0) ? 0 : 0x8000);
+      for (const n of [100, 32768]) {
+        expect(leakyRelu(new Uint16Array(n).fill(one), { alpha: second, dtype: half })[0]).toBe(Object.is(second, -0) ? 0 : 0x8000);
+      }
+    }
+  });
+});

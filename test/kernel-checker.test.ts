@@ -5,12 +5,14 @@
 // on views widened by one element, as an off-by-one loop would) or, on the js project
 // where there is none, a pure-JS binding that the control test proves correct.
 import { describe, expect, test } from 'vitest';
+import { leakyRelu, leakyReluBackward } from '../lib/index';
 import type { FloatCtor } from './helpers/arrays';
 import { loadRawBinding } from './helpers/binding';
 import { project } from './helpers/project';
 import type { FloatArray } from './helpers/reference';
-import { checkAllPatterns, checkKernels } from './tools/kernel-check.cjs';
-import type { CheckedBinding } from './tools/kernel-check.cjs';
+import { checkAllPatterns, checkKernels, checkSlopes, SLOPE_BLOCK_SHAPES, SLOPE_SHAPES } from './tools/kernel-check.cjs';
+import type { CheckedBinding, CheckedSlopesBinding } from './tools/kernel-check.cjs';
+import { gradientPlan, naiveSlopeGrad, referenceSlopeGrad } from './tools/slopes-reference.cjs';
 import { decodeHalf, halfAlpha, roundToHalf } from './tools/kernel-reference.cjs';
 import type { Half } from './tools/kernel-reference.cjs';
 
@@ -244,6 +246,137 @@ describe('checkKernels catches a faulty kernel', () => {
     const throwing: CheckedBinding = { forward: boom, backward: boom, addressOf: (a) => base.addressOf(a) };
     const r = checkKernels(onPaths(['backward into dy'], throwing), { maxLength: 3 });
     expect(r).toMatchObject({ failed: 4 * 4 * 4, passed: 3 * 4 * 4 * 4 });
+    expect(r.failures[0]).toMatch(/threw boom/);
+  });
+});
+
+// checkSlopes is all the slope kernels get under qemu too. Its faults wrap a working
+// binding: the real one, or on the js project the facade (the JS backend's kernels,
+// which the control proves correct), called as the raw binding is called.
+type SlopeArg = number | Float32Array | Float64Array;
+type Data16 = FloatArray | Uint16Array;
+const facadeSlopes: CheckedSlopesBinding = {
+  forwardSlopes: (x, slopes, spatial, out, half) => {
+    leakyRelu(x as never, { alpha: slopes, spatialSize: spatial, out: out as never, dtype: half });
+  },
+  backwardSlopes: (dy, x, slopes, spatial, out, half, alphaGrad) => {
+    leakyReluBackward(dy as never, x as never, { alpha: slopes, spatialSize: spatial, out: out as never, dtype: half, alphaGrad });
+  },
+  addressOf: (a) => a.byteOffset,
+};
+const slopeBase: CheckedSlopesBinding = real ?? facadeSlopes;
+const channelsOf = (slopes: SlopeArg) => (typeof slopes === 'number' ? 1 : slopes.length);
+const copyOf = (a: Data16) => a.slice() as Data16;
+
+/** The base binding with backwardSlopes' alphaGrad replaced by `grad(dy, x, C, S, half, written)`, computed from the inputs as they were. */
+function withGrad(grad: (dy: Data16, x: Data16, C: number, S: number, half: Half | undefined, written: Float64Array) => Float64Array): CheckedSlopesBinding {
+  return {
+    ...slopeBase,
+    backwardSlopes: (dy, x, slopes, spatial, out, half, alphaGrad) => {
+      const before = { dy: copyOf(dy), x: copyOf(x) };
+      slopeBase.backwardSlopes(dy, x, slopes, spatial, out, half, alphaGrad);
+      if (alphaGrad !== undefined) alphaGrad.set(grad(before.dy, before.x, channelsOf(slopes), spatial ?? 1, half, alphaGrad));
+    },
+  };
+}
+
+const slopeFaults: Array<[string, CheckedSlopesBinding, (failure: string) => boolean]> = [
+  [
+    'forwardSlopes with channel i % C (spatialSize ignored)',
+    { ...slopeBase, forwardSlopes: (x, slopes, spatial, out, half) => slopeBase.forwardSlopes(x, slopes, 1, out, half) },
+    (f) => f.startsWith('forwardSlopes ') && !/ S=1 /.test(f) && !/ C=1 /.test(f),
+  ],
+  [
+    "every channel with channel 0's slope",
+    {
+      ...slopeBase,
+      forwardSlopes: (x, slopes, spatial, out, half) => slopeBase.forwardSlopes(x, typeof slopes === 'number' ? slopes : slopes[0], spatial, out, half),
+      backwardSlopes: (dy, x, slopes, spatial, out, half, g) =>
+        // (alphaGrad then has one entry: a C > 1 call's own is left as it was.)
+        slopeBase.backwardSlopes(dy, x, typeof slopes === 'number' ? slopes : slopes[0], spatial, out, half, g === undefined || g.length === 1 ? g : new Float64Array(1)),
+    },
+    (f) => !/ C=1 /.test(f),
+  ],
+  [
+    'float64 data multiplied by its slopes rounded to float32',
+    {
+      ...slopeBase,
+      forwardSlopes: (x, slopes, spatial, out, half) =>
+        slopeBase.forwardSlopes(x, x instanceof Float64Array && typeof slopes !== 'number' ? Float32Array.from(slopes) : slopes, spatial, out, half),
+    },
+    (f) => f.startsWith('forwardSlopes ') && f.includes(' Float64Array '),
+  ],
+  [
+    'the slope gradient summed left to right over each channel (dx right)',
+    withGrad((dy, x, C, S, half) => naiveSlopeGrad(dy, x, C, S, half)),
+    (f) => f.includes(' with alphaGrad '),
+  ],
+  [
+    'alphaGrad added to, not overwritten',
+    {
+      ...slopeBase,
+      backwardSlopes: (dy, x, slopes, spatial, out, half, g) => {
+        const before = g?.slice();
+        slopeBase.backwardSlopes(dy, x, slopes, spatial, out, half, g);
+        if (g !== undefined) for (let c = 0; c < g.length; c++) g[c] += before![c];
+      },
+    },
+    (f) => f.includes(' with alphaGrad '),
+  ],
+  [
+    'a -0 block sum kept (blocks summed from their first slot, not from +0)',
+    withGrad((dy, x, C, S, half) => {
+      // The right sums, except that an all -0 channel sum stays -0 (seen as a sign bit).
+      const g = referenceSlopeGrad(dy, x, C, S, half);
+      for (let c = 0; c < C; c++) if (g[c] === 0) g[c] = -0;
+      return g;
+    }),
+    (f) => f.includes(' with alphaGrad '),
+  ],
+  [
+    'the gradient, as alphaGrad one entry past its end',
+    {
+      ...slopeBase,
+      backwardSlopes: (dy, x, slopes, spatial, out, half, g) => {
+        slopeBase.backwardSlopes(dy, x, slopes, spatial, out, half, g);
+        if (g !== undefined) new Float64Array(g.buffer, g.byteOffset, g.length + 1)[g.length] = g[0];
+      },
+    },
+    (f) => f.includes(' with alphaGrad ') && /alphaGrad: guard element/.test(f),
+  ],
+];
+
+describe('checkSlopes catches a faulty slope kernel', () => {
+  test(`control: the ${real ? 'real binding' : 'facade on the JS backend'} passes every slope check`, () => {
+    const r = checkSlopes(slopeBase);
+    expect(r.failures.slice(0, 5)).toEqual([]);
+    const lengths = (shapes: typeof SLOPE_SHAPES) => shapes.reduce((sum, s) => sum + s.ks.length, 0);
+    expect(r.passed).toBe(4 * 8 * lengths(SLOPE_SHAPES) + 2 * 2 * lengths(SLOPE_BLOCK_SHAPES));
+  });
+
+  test.each(slopeFaults)('%s', (_, faulty, expectedWhere) => {
+    const r = checkSlopes(faulty, { types: [Float32Array, Float64Array, 'bfloat16'], blockShapes: [] });
+    expect(r.failed).toBeGreaterThan(0);
+    expect(r.failures.filter((f) => !expectedWhere(f))).toEqual([]);
+  });
+
+  test('gradient blocks of half the length: caught by the two-block shapes only', () => {
+    const halfBlocks = withGrad((dy, x, C, S, half) => {
+      const plan = gradientPlan(C, S, x.length);
+      return referenceSlopeGrad(dy, x, C, S, half, { ...plan, block: plan.block / 2 });
+    });
+    expect(checkSlopes(halfBlocks, { types: [Float32Array], blockShapes: [] }).failed).toBe(0);
+    const r = checkSlopes(halfBlocks, { types: [], blockTypes: [Float32Array] });
+    expect(r.failed).toBeGreaterThan(0);
+    expect(r.failures[0]).toMatch(/^backwardSlopes into (dy|x) with alphaGrad Float32Array C=(3|2) S=(1|32) n=\d+ .*alphaGrad\[\d\]: got/);
+  });
+
+  test('a binding that throws is a failure, not a crash of the checker', () => {
+    const boom = () => {
+      throw new Error('boom');
+    };
+    const r = checkSlopes({ ...slopeBase, backwardSlopes: boom }, { types: [Float32Array], shapes: [{ C: 2, S: 3, ks: [1] }], blockShapes: [] });
+    expect(r).toMatchObject({ passed: 2, failed: 6 });
     expect(r.failures[0]).toMatch(/threw boom/);
   });
 });

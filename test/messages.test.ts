@@ -4,7 +4,7 @@
 import { describe, expect, test } from 'vitest';
 import { MAX_ARRAYS } from '../lib/checks';
 import * as errors from '../lib/errors';
-import { leakyReluAsync } from '../lib/index';
+import { leakyReluAsync, leakyReluBackwardAsync } from '../lib/index';
 import { project } from './helpers/project';
 import { loadRawBinding } from './helpers/binding';
 
@@ -87,6 +87,63 @@ describe.runIf(project.native)('native and JS messages agree', () => {
     );
   });
 
+  test('per-channel slopes: types', () => {
+    const s = Float32Array.of(0.5, 0.25);
+    expect(messageOf(() => b.forwardSlopes(f32(8), s, '2' as never))).toBe(stem(errors.spatialType('2')));
+    expect(messageOf(() => b.backwardSlopes(f32(8), f32(8), s, 1, undefined, undefined, new Float32Array(2) as never))).toBe(
+      stem(errors.alphaGradType(new Float32Array(2))),
+    );
+    expect(messageOf(() => b.submitBackward([f32(8)], [f32(8)], [f32(8)], s, noop, undefined, 1, [[0, 0] as never]))).toBe(
+      stem(errors.alphaGradType([0, 0])),
+    );
+  });
+
+  test('per-channel slopes: detached slopes and alphaGrad', () => {
+    const slopes = Float64Array.of(0.5, 0.25);
+    structuredClone(slopes.buffer, { transfer: [slopes.buffer as ArrayBuffer] });
+    expect(messageOf(() => b.forwardSlopes(f32(8), slopes))).toBe(errors.detached('alpha').message);
+    const grad = new Float64Array(2);
+    structuredClone(grad.buffer, { transfer: [grad.buffer as ArrayBuffer] });
+    expect(messageOf(() => b.backwardSlopes(f32(8), f32(8), Float32Array.of(1, 2), 1, undefined, undefined, grad))).toBe(
+      errors.detached('alphaGrad').message,
+    );
+  });
+
+  test('per-channel slopes: values, printed as JS prints them', () => {
+    expect(messageOf(() => b.forwardSlopes(f32(8), new Float32Array(0)))).toBe(errors.slopesEmpty().message);
+    for (const v of [NaN, Infinity, -Infinity, 1e39, -3.5e38, 123456789e31]) {
+      expect(messageOf(() => b.forwardSlopes(f32(8), Float64Array.of(0.5, v)))).toBe(errors.slopeRange(1, v, 'float32').message);
+    }
+    for (const v of [NaN, -Infinity]) {
+      expect(messageOf(() => b.forwardSlopes(new Float64Array(8), Float64Array.of(v)))).toBe(errors.slopeRange(0, v).message);
+    }
+    for (const [half, v] of [['float16', 70000], ['float16', 65520], ['bfloat16', 3.4e38]] as const) {
+      expect(messageOf(() => b.forwardSlopes(new Uint16Array(8), Float64Array.of(1, 2, v, 4), 1, undefined, half))).toBe(
+        errors.slopeRange(2, v, half).message,
+      );
+    }
+    for (const spatial of [0, -1, 1.5, NaN, Infinity, 2 ** 53, 1e21, 2.5e-7]) {
+      expect(messageOf(() => b.forwardSlopes(f32(8), Float32Array.of(1), spatial))).toBe(errors.spatialRange(spatial).message);
+    }
+  });
+
+  test('per-channel slopes: lengths and overlaps', () => {
+    const s = Float32Array.of(0.5, 0.25, 2);
+    expect(messageOf(() => b.forwardSlopes(f32(8), s))).toBe(errors.notWholePeriods('x', 8, 3, 1).message);
+    expect(messageOf(() => b.backwardSlopes(f32(12), f32(12), s, 5))).toBe(errors.notWholePeriods('dy', 12, 3, 5).message);
+    expect(messageOf(() => b.forwardSlopes(f32(12), 0.5, 2 ** 53 - 1))).toBe(errors.notWholePeriods('x', 12, 1, 2 ** 53 - 1).message);
+    expect(messageOf(() => b.backwardSlopes(f32(12), f32(12), s, 1, undefined, undefined, new Float64Array(2)))).toBe(
+      errors.alphaGradLength(3, 2).message,
+    );
+    const dy = new Float64Array(12);
+    const x = new Float64Array(12);
+    const out = new Float64Array(12);
+    const args = (grad: Float64Array) => () => b.backwardSlopes(dy, x, s, 1, out, undefined, grad);
+    expect(messageOf(args(dy.subarray(0, 3)))).toBe(errors.alphaGradOverlap('dy').message);
+    expect(messageOf(args(x.subarray(9, 12)))).toBe(errors.alphaGradOverlap('x').message);
+    expect(messageOf(args(out.subarray(1, 4)))).toBe(errors.alphaGradOverlap('out').message);
+  });
+
   test('memory in use, and a buffer detached while a call works on it', async () => {
     const x = f32(1 << 22);
     const pending = leakyReluAsync(x);
@@ -94,6 +151,12 @@ describe.runIf(project.native)('native and JS messages agree', () => {
     expect(messageOf(() => b.backward(f32(100), x.subarray(0, 100), 0.2))).toBe(errors.bufferInUse('x').message);
     expect(messageOf(() => b.forward(f32(100), 0.2, x.subarray(0, 100)))).toBe(errors.bufferInUse('out').message);
     await pending;
+    const grad = new Float64Array(2);
+    const gradient = leakyReluBackwardAsync(f32(1 << 22), f32(1 << 22), { alpha: [0.5, 0.25], alphaGrad: grad });
+    expect(messageOf(() => b.backwardSlopes(f32(100), f32(100), Float32Array.of(1, 2), 1, undefined, undefined, grad))).toBe(
+      errors.bufferInUse('alphaGrad').message,
+    );
+    await gradient;
     const y = f32(1 << 22);
     const running = leakyReluAsync(y);
     const moved = structuredClone(y.buffer, { transfer: [y.buffer as ArrayBuffer] });

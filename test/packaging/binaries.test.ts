@@ -172,15 +172,17 @@ describe.runIf(skipUnless('the prebuilds, inspected with llvm tools', 'llvm'))('
         // Zig's Mach-O linker merges every code section into __text, so the build's
         // unstripped copy (the same __text: strip -x drops only local symbols) says
         // which function each instruction is in; the kernels' functions are those the
-        // AVX files' objects define.
+        // AVX files' objects define (each ISA's kernels_<isa>.cc and kernels_<isa>_half.cc).
         const build = path.join(root, `build-prebuild-${t.target}`);
         const unstripped = path.join(build, 'Release/leaky_relu.node');
         const text = (f: string) => llvm('llvm-objdump', ['-s', '--section=__text', f]).split('\n').slice(3).join('\n');
         expect(text(unstripped)).toBe(text(file));
         const defined = (isa: string) =>
           new Set(
-            llvm('llvm-nm', ['--defined-only', path.join(build, `CMakeFiles/leaky_relu.dir/native/kernels_${isa}.cc.o`)])
-              .split('\n').filter(Boolean).map((l) => l.split(/\s+/).at(-1)),
+            [`kernels_${isa}.cc.o`, `kernels_${isa}_half.cc.o`].flatMap((o) =>
+              llvm('llvm-nm', ['--defined-only', path.join(build, 'CMakeFiles/leaky_relu.dir/native', o)])
+                .split('\n').filter(Boolean).map((l) => l.split(/\s+/).at(-1)),
+            ),
           );
         const avx2 = defined('avx2');
         const avx512 = defined('avx512');

@@ -20,7 +20,7 @@ const x64Prebuild = path.join(root, 'prebuilds/linux-x64/leaky-relu.glibc.node')
 const arm64Prebuild = path.join(root, 'prebuilds/linux-arm64/leaky-relu.glibc.node');
 const crossTools: Tool[] = ['aarch64-linux-gnu-g++', 'aarch64-linux-gnu-strip'];
 const arm64Title = 'the arm64 prebuild (cross-compiled)';
-const BUDGET_KIB = 1152;
+const BUDGET_KIB = 1472;
 
 function run(cmd: string, args: string[], opts: Partial<ChildOptions> = {}) {
   return succeeded(runSync(cmd, args, { switches: 'project', timeoutMs: 10 * 60_000, ...opts }), `${cmd} ${args.join(' ')}`);
@@ -90,7 +90,9 @@ describe('npm run build:prebuilds and npm pack', () => {
   // binaries 130-470 KB each stripped, 2.3 MB in all, the static libc++ of the six Zig
   // builds most of it; the sources and README ~60 KiB), so about a fifth to grow into
   // (the 16-bit kernels); a binary that doubles (a runtime linked twice, an unstripped
-  // build) breaks it. Two binaries packed to 128 KiB before.
+  // build) breaks it. Two binaries packed to 128 KiB before. The per-channel kernels
+  // (three kernel kinds x four types in each ISA file) grew each binary by 65-100 KB:
+  // 1,344,943 bytes packed then (1313 KiB), and the budget 1472 KiB, about a tenth above.
   test(`the packed tarball stays within its budget (${BUDGET_KIB} KiB)`, () => {
     expect(inject('packedSize')).toBeLessThanOrEqual(BUDGET_KIB * 1024);
   });

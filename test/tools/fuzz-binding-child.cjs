@@ -7,6 +7,11 @@
 // vitest worker. It installs no 'uncaughtException' handler on purpose: an exception
 // escaping from the binding (a throwing callback) must kill it, and the test sees that.
 //
+// Per-channel slopes take the same treatment: forwardSlopes / backwardSlopes and the
+// submits' slope forms, with slopes (Float32Array / Float64Array, empty, NaN, too large,
+// detached, shared, resizable, hostile values), spatialSize and alphaGrad (of the right
+// length, another, detached, over the data's memory, taken by a getter mid-call).
+//
 // Output: before each call a line `#<case> <call>` (so the last one names the killer),
 // at the end one JSON record. Knobs: FUZZ_SEED, FUZZ_RUNS, FUZZ_ONLY=f3,r120 (run only
 // those cases), FUZZ_AVOID=fnThrow,huge (skip cases whose description contains one).
@@ -268,6 +273,15 @@ function act(action, ctx, list, at) {
         buffer.grow(buffer.maxByteLength);
         return;
       }
+      case 'transferItem0': {
+        // The list's first element (an alphaGrad, say) taken after it was read.
+        const first = list[0];
+        if (!ArrayBuffer.isView(first) || first.buffer instanceof SharedArrayBuffer) return;
+        const clone = structuredClone(first.buffer, { transfer: [first.buffer] });
+        new Uint8Array(clone).fill(0xa5);
+        ctx.canaries.push({ clone, bytes: new Uint8Array(clone).slice(), call: current });
+        return;
+      }
       case 'truncate': list.length = 0; return;
       case 'extend': for (let i = 0; i < 1000; i++) list.push(POOL[3]); return;
       case 'gc': collectYoung(); return;
@@ -353,6 +367,84 @@ function huge(n) {
   return HUGE.get(n);
 }
 
+// ---- Per-channel slopes
+
+const SLOPE_VALUES = [0.5, -0.25, 2, 0, -0, 1.5, 0.2, -3];
+
+// Slopes as the binding takes them (it copies them before reading any list element).
+function makeSlopes(spec, ctx) {
+  const { t, n, v } = spec;
+  const C = CTORS[t];
+  const es = C.BYTES_PER_ELEMENT;
+  const fillSlopes = (a) => {
+    for (let i = 0; i < a.length; i++) a[i] = SLOPE_VALUES[i % SLOPE_VALUES.length];
+    return a;
+  };
+  let a;
+  switch (v) {
+    case 'ok': a = fillSlopes(new C(n)); break;
+    case 'nan': a = fillSlopes(new C(n)); if (n > 0) a[n - 1] = NaN; break;
+    // Past float32 (float64 slopes), or past float16 and bfloat16's range but not float32's.
+    case 'big': a = fillSlopes(new C(n)); if (n > 0) a[0] = t === 'f64' ? 1e39 : 3.3e38; break;
+    case 'odd': a = fillSlopes(new C(new ArrayBuffer((n + 2) * es), es, n)); break;
+    case 'sab': a = fillSlopes(new C(new SharedArrayBuffer(n * es))); break;
+    case 'rab': a = fillSlopes(new C(new ArrayBuffer(n * es, { maxByteLength: 2 * n * es + es }))); break;
+    case 'detached': a = fillSlopes(new C(2)); transferAway(a.buffer); return a;
+    default: throw new Error(`unknown slopes ${v}`);
+  }
+  ctx.victims.push({ a, buffer: a.buffer });
+  return a;
+}
+
+// How many slopes an argument holds, as the binding would count them (1 for anything else).
+function channelsOf(slopes) {
+  if (typeof slopes === 'number') return 1;
+  try {
+    const type = realType.call(slopes);
+    return type === 'Float32Array' || type === 'Float64Array' ? Math.max(1, realLength.call(slopes)) : 1;
+  } catch {
+    return 1;
+  }
+}
+
+// The length of a data argument, or of a list's first element (0 when there is none).
+function lengthOfArg(v) {
+  try {
+    return realLength.call(Array.isArray(v) ? v[0] : v);
+  } catch {
+    return 0;
+  }
+}
+
+function makeGrad(n, form, ctx) {
+  let g;
+  switch (form) {
+    case 'fresh': g = new Float64Array(n); break;
+    case 'odd': g = new Float64Array(new ArrayBuffer((n + 2) * 8), 8, n); break;
+    case 'sab': g = new Float64Array(new SharedArrayBuffer(n * 8)); break;
+    case 'rab': g = new Float64Array(new ArrayBuffer(n * 8, { maxByteLength: 2 * n * 8 + 8 })); break;
+    case 'f32': g = new Float32Array(n); break;
+    case 'detached': g = new Float64Array(n); transferAway(g.buffer); return g;
+    default: throw new Error(`unknown alphaGrad form ${form}`);
+  }
+  g.fill(NaN);
+  ctx.victims.push({ a: g, buffer: g.buffer });
+  return g;
+}
+
+// A Float64Array over the memory of another argument (an overlap the binding must refuse).
+function gradOver(target, n, ctx) {
+  try {
+    const buffer = target.buffer;
+    const begin = Math.ceil(target.byteOffset / 8) * 8;
+    const count = Math.min(n, Math.floor((target.byteOffset + target.byteLength - begin) / 8));
+    if (count >= 1) return new Float64Array(buffer, begin, count);
+  } catch {
+    // Not a typed array, or detached: a fresh one instead.
+  }
+  return makeGrad(n, 'fresh', ctx);
+}
+
 function build(spec, ctx) {
   switch (spec.k) {
     case 'undefined': return undefined;
@@ -392,6 +484,27 @@ function build(spec, ctx) {
     case 'twin': return twin(ctx.args[spec.of], ctx);
     case 'twinItems': return (ctx.lists[spec.list] || []).map((a) => twin(a, ctx));
     case 'jobId': return lastIds.length ? lastIds[Math.max(0, lastIds.length - 1 - spec.back)] : 1;
+    case 'int': return spec.v;
+    case 'slopes': return makeSlopes(spec, ctx);
+    case 'grad': return makeGrad(spec.n, spec.form, ctx);
+    case 'gradFor': return makeGrad(channelsOf(ctx.args[spec.of]), spec.form, ctx);
+    case 'slopesFit': {
+      // A slope count that divides the data's length (so that calls get past the lengths stage).
+      const n = lengthOfArg(ctx.args[spec.of]);
+      const C = [8, 7, 3, 2, 1].find((c) => n % c === 0) || 1;
+      return makeSlopes({ t: spec.t, n: C, v: 'ok' }, ctx);
+    }
+    case 'spatialFor': {
+      const n = lengthOfArg(ctx.args[spec.of]);
+      const C = channelsOf(ctx.args[spec.slopes]);
+      const fits = INTS.filter((S) => n > 0 && n % (C * S) === 0);
+      return fits.length ? fits[spec.pick % fits.length] : 1;
+    }
+    case 'gradOver': return gradOver(ctx.args[spec.of], channelsOf(ctx.args[spec.slopes]), ctx);
+    case 'gradItems': {
+      const C = channelsOf(ctx.args[spec.of]);
+      return (ctx.lists[spec.list] || []).map((_, i) => (spec.holes && i % 2 === 1 ? undefined : makeGrad(C, 'fresh', ctx)));
+    }
     default: throw new Error(`unknown spec ${spec.k}`);
   }
 }
@@ -424,6 +537,14 @@ function describe(spec) {
     case 'twin': return `fresh like arg ${spec.of}`;
     case 'twinItems': return `fresh like items of list ${spec.list}`;
     case 'jobId': return `jobId(-${spec.back})`;
+    case 'int': return String(spec.v);
+    case 'slopes': return `slopes:${spec.t}[${spec.n}]${spec.v === 'ok' ? '' : `:${spec.v}`}`;
+    case 'grad': return `grad[${spec.n}]${spec.form === 'fresh' ? '' : `:${spec.form}`}`;
+    case 'gradFor': return `grad[C of arg ${spec.of}]${spec.form === 'fresh' ? '' : `:${spec.form}`}`;
+    case 'slopesFit': return `slopes:${spec.t}[dividing the length of arg ${spec.of}]`;
+    case 'spatialFor': return `spatialSize fitting arg ${spec.of} (pick ${spec.pick})`;
+    case 'gradOver': return `grad over arg ${spec.of}`;
+    case 'gradItems': return `grads for the items of list ${spec.list}${spec.holes ? ', every other undefined' : ''}`;
     default: return JSON.stringify(spec);
   }
 }
@@ -518,15 +639,67 @@ const outSpec = fc.oneof(
   w(2, fc.constant(null)), w(1, fc.constant({ k: 'ref', arg: 0 })), w(2, fc.constant({ k: 'twin', of: 0 })), w(2, arrayArg),
 );
 const secondInput = (first) => fc.oneof(w(3, first), w(1, fc.constant({ k: 'ref', arg: 0 })), w(1, arrayArg));
+const INTS = [1, 2, 3, 7, 8, 56, 64, 1000, 300000];
+const slopeSpec = fc.record({
+  k: fc.constant('slopes'),
+  t: fc.constantFrom('f32', 'f64'),
+  n: fc.constantFrom(1, 1, 2, 3, 7, 8, 8, 0),
+  v: fc.constantFrom('ok', 'ok', 'ok', 'ok', 'ok', 'nan', 'big', 'odd', 'sab', 'rab', 'detached'),
+});
+// Slopes at `slopesAt`, the data (or the list of it) at `dataAt`: fitted ones often, so
+// that many calls get past the lengths stage and run.
+const slopesArg = (dataAt) => fc.oneof(
+  w(5, slopeSpec), w(4, fc.constantFrom('f32', 'f64').map((t) => ({ k: 'slopesFit', t, of: dataAt }))), w(2, alphaSpec), w(1, anySpec),
+);
+const spatialArg = (dataAt, slopesAt) => fc.oneof(
+  w(5, fc.constantFrom(...INTS).map((v) => ({ k: 'int', v }))),
+  w(5, fc.integer({ min: 0, max: 8 }).map((pick) => ({ k: 'spatialFor', of: dataAt, slopes: slopesAt, pick }))),
+  w(1, fc.constant({ k: 'undefined' })), w(1, idx(NUMS).map((i) => ({ k: 'num', i }))), w(1, anySpec),
+);
+const halfArg = fc.oneof(w(6, fc.constant({ k: 'undefined' })), w(1, idx(STRINGS).map((i) => ({ k: 'str', i }))), w(1, anySpec));
+const GRAD_FORMS = ['fresh', 'fresh', 'fresh', 'odd', 'sab', 'rab', 'f32', 'detached'];
+// backwardSlopes(dy, x, slopes, spatialSize, out, half, alphaGrad): the slopes are arg 2.
+const gradArg = fc.oneof(
+  w(5, fc.constantFrom(...GRAD_FORMS).map((form) => ({ k: 'gradFor', of: 2, form }))),
+  w(2, fc.constant({ k: 'undefined' })),
+  w(1, fc.record({ k: fc.constant('grad'), n: fc.constantFrom(0, 1, 2, 3, 8), form: fc.constantFrom(...GRAD_FORMS) })),
+  w(1, fc.constantFrom(0, 1, 4).map((of) => ({ k: 'gradOver', of, slopes: 2 }))),
+  w(1, anySpec),
+);
+// submitBackward's alphaGrads: one per task of list 0 (dys), slopes at arg 3.
+const gradsArg = fc.oneof(
+  w(5, fc.boolean().map((holes) => ({ k: 'gradItems', list: 0, of: 3, holes }))),
+  w(2, fc.constant({ k: 'undefined' })),
+  w(1, fc.constantFrom(...GRAD_FORMS).map((form) => ({ k: 'list', items: [{ k: 'gradFor', of: 3, form }] }))),
+  w(1, fc.constant({ k: 'list', items: [{ k: 'gradFor', of: 3, form: 'fresh' }, { k: 'gradFor', of: 3, form: 'fresh' }], getter: { at: 1, via: 'own', act: { do: 'transferItem0', v: 0 } } })),
+  w(1, listSpec),
+  w(1, anySpec),
+);
+const halvesArg = fc.oneof(w(6, fc.constant({ k: 'undefined' })), w(1, listSpec), w(1, anySpec));
+const orUndefined = (spec) => spec || { k: 'undefined' };
+
 const shaped = {
   forward: fc.tuple(arrayArg, alphaSpec, outSpec, extraArgs)
     .map(([x, a, out, extra]) => [x, a, ...(out ? [out] : []), ...extra]),
   backward: fc.tuple(arrayArg, secondInput(fc.constant({ k: 'twin', of: 0 })), alphaSpec, outSpec, extraArgs)
     .map(([dy, x, a, out, extra]) => [dy, x, a, ...(out ? [out] : []), ...extra]),
-  submitForward: fc.tuple(submitLists, pairedSpec(0), alphaSpec, callbackSpec, extraArgs)
-    .map(([xs, outs, a, cb, extra]) => [xs, outs, a, cb, ...extra]),
-  submitBackward: fc.tuple(submitLists, fc.oneof(w(3, fc.constant({ k: 'twinItems', list: 0 })), w(1, submitLists)), pairedSpec(0), alphaSpec, callbackSpec, extraArgs)
-    .map(([dys, xs, outs, a, cb, extra]) => [dys, xs, outs, a, cb, ...extra]),
+  submitForward: fc.oneof(
+    w(3, fc.tuple(submitLists, pairedSpec(0), alphaSpec, callbackSpec, extraArgs)
+      .map(([xs, outs, a, cb, extra]) => [xs, outs, a, cb, ...extra])),
+    // With slopes: halves (mostly undefined), then spatialSize.
+    w(2, fc.tuple(submitLists, pairedSpec(0), slopesArg(0), callbackSpec, halvesArg, spatialArg(0, 2), extraArgs)
+      .map(([xs, outs, s, cb, halves, sp, extra]) => [xs, outs, s, cb, halves, sp, ...extra])),
+  ),
+  submitBackward: fc.oneof(
+    w(3, fc.tuple(submitLists, fc.oneof(w(3, fc.constant({ k: 'twinItems', list: 0 })), w(1, submitLists)), pairedSpec(0), alphaSpec, callbackSpec, extraArgs)
+      .map(([dys, xs, outs, a, cb, extra]) => [dys, xs, outs, a, cb, ...extra])),
+    w(2, fc.tuple(submitLists, fc.oneof(w(3, fc.constant({ k: 'twinItems', list: 0 })), w(1, submitLists)), pairedSpec(0), slopesArg(0), callbackSpec, halvesArg, spatialArg(0, 3), gradsArg, extraArgs)
+      .map(([dys, xs, outs, s, cb, halves, sp, grads, extra]) => [dys, xs, outs, s, cb, halves, sp, grads, ...extra])),
+  ),
+  forwardSlopes: fc.tuple(arrayArg, slopesArg(0), spatialArg(0, 1), outSpec, halfArg, extraArgs)
+    .map(([x, s, sp, out, half, extra]) => [x, s, sp, orUndefined(out), half, ...extra]),
+  backwardSlopes: fc.tuple(arrayArg, secondInput(fc.constant({ k: 'twin', of: 0 })), slopesArg(0), spatialArg(0, 2), outSpec, halfArg, gradArg, extraArgs)
+    .map(([dy, x, s, sp, out, half, grad, extra]) => [dy, x, s, sp, orUndefined(out), half, grad, ...extra]),
   cancel: fc.tuple(fc.oneof(w(3, fc.integer({ min: 0, max: 3 }).map((back) => ({ k: 'jobId', back }))), w(1, anySpec)), extraArgs)
     .map(([id, extra]) => [id, ...extra]),
   addressOf: fc.tuple(arrayArg, extraArgs).map(([a, extra]) => [a, ...extra]),
@@ -535,6 +708,7 @@ const shaped = {
 };
 const nameArb = fc.oneof(
   w(4, fc.constant('submitForward')), w(3, fc.constant('submitBackward')), w(3, fc.constant('forward')), w(3, fc.constant('backward')),
+  w(2, fc.constant('forwardSlopes')), w(2, fc.constant('backwardSlopes')),
   w(1, fc.constantFrom('cancel', 'addressOf', 'configure', 'bestIsa', 'threads', 'stats')),
 );
 // Shaped argument lists most of the time, any list of 0..6 hostile values otherwise.
@@ -584,6 +758,20 @@ const FIXED = [
   { name: 'submitForward', args: [{ k: 'list', items: [{ k: 'typed', v: 'Uint16Array' }, f32(64)] }, { k: 'ref', arg: 0 }, alpha, count, { k: 'list', items: [{ k: 'str', i: 11 }, { k: 'undefined' }] }] },
   { name: 'submitForward', args: [{ k: 'list', items: [{ k: 'typed', v: 'Uint16Array' }] }, { k: 'ref', arg: 0 }, alpha, count, { k: 'huge', n: 2 ** 32 - 1 }] },
   { name: 'submitForward', args: [{ k: 'list', items: [{ k: 'typed', v: 'Uint16Array' }] }, { k: 'ref', arg: 0 }, alpha, count, { k: 'list', items: [{ k: 'str', i: 10 }], getter: { at: 0, via: 'own', act: { do: 'throw', v: 0 } } }] },
+  // Per-channel slopes: detached, empty, NaN, too large for the type; alphaGrad over
+  // the data, of another length, detached, taken by a getter, lists of 2^32 - 1 holes.
+  { name: 'forwardSlopes', args: [f32(56), { k: 'slopes', t: 'f32', n: 2, v: 'detached' }, { k: 'int', v: 7 }] },
+  { name: 'forwardSlopes', args: [f32(56), { k: 'slopes', t: 'f64', n: 0, v: 'ok' }] },
+  { name: 'forwardSlopes', args: [{ k: 'typed', v: 'Uint16Array' }, { k: 'slopes', t: 'f32', n: 1, v: 'big' }, { k: 'int', v: 1 }, { k: 'undefined' }, { k: 'str', i: 10 }] },
+  { name: 'forwardSlopes', args: [f32(4096), { k: 'slopes', t: 'f64', n: 8, v: 'ok' }, { k: 'num', i: 12 }] },
+  { name: 'backwardSlopes', args: [f32(4096), { k: 'twin', of: 0 }, { k: 'slopes', t: 'f64', n: 8, v: 'ok' }, { k: 'int', v: 8 }, { k: 'undefined' }, { k: 'undefined' }, { k: 'gradOver', of: 0, slopes: 2 }] },
+  { name: 'backwardSlopes', args: [f32(4096), { k: 'twin', of: 0 }, { k: 'slopes', t: 'f32', n: 8, v: 'nan' }, { k: 'int', v: 8 }, { k: 'undefined' }, { k: 'undefined' }, { k: 'grad', n: 8, form: 'detached' }] },
+  { name: 'backwardSlopes', args: [f32(56), { k: 'twin', of: 0 }, { k: 'slopes', t: 'f32', n: 7, v: 'ok' }, { k: 'int', v: 8 }, { k: 'undefined' }, { k: 'undefined' }, { k: 'gradFor', of: 2, form: 'fresh' }] },
+  { name: 'submitBackward', args: [{ k: 'list', items: [f32(4096), f32(56)] }, { k: 'twinItems', list: 0 }, { k: 'ref', arg: 0 }, { k: 'slopes', t: 'f64', n: 8, v: 'ok' }, count, { k: 'undefined' }, { k: 'int', v: 1 }, { k: 'list', items: [{ k: 'gradFor', of: 3, form: 'fresh' }, { k: 'gradFor', of: 3, form: 'fresh' }], getter: { at: 1, via: 'own', act: { do: 'transferItem0', v: 0 } } }] },
+  { name: 'submitBackward', args: [{ k: 'list', items: [f32(4096)] }, { k: 'twinItems', list: 0 }, { k: 'ref', arg: 0 }, { k: 'slopes', t: 'f32', n: 2, v: 'ok' }, count, { k: 'undefined' }, { k: 'int', v: 2 }, { k: 'huge', n: 2 ** 32 - 1 }] },
+  { name: 'submitBackward', args: [{ k: 'list', items: [f32(4096), f32(56)] }, { k: 'twinItems', list: 0 }, { k: 'ref', arg: 0 }, { k: 'slopes', t: 'f32', n: 2, v: 'ok' }, count, { k: 'undefined' }, { k: 'int', v: 2 }, { k: 'list', items: [{ k: 'gradFor', of: 3, form: 'fresh' }, { k: 'gradFor', of: 3, form: 'fresh' }], getter: { at: 1, via: 'own', act: { do: 'throw', v: 0 } } }] },
+  { name: 'submitForward', args: [{ k: 'list', items: [f32(4096), f32(56)] }, { k: 'ref', arg: 0 }, { k: 'slopes', t: 'f64', n: 2, v: 'ok' }, count, { k: 'undefined' }, { k: 'num', i: 12 }] },
+  { name: 'submitForward', args: [getterList(f32(4096), 'transfer'), { k: 'ref', arg: 0 }, { k: 'slopes', t: 'f32', n: 8, v: 'ok' }, count, { k: 'undefined' }, { k: 'int', v: 7 }] },
   // Callbacks that throw: the exception must not escape the binding.
   { name: 'submitForward', args: [{ k: 'list', items: [f32(56)] }, { k: 'ref', arg: 0 }, alpha, { k: 'fn', v: 'throw' }] },
   { name: 'submitForward', args: [{ k: 'list', items: [f32(56)] }, { k: 'ref', arg: 0 }, alpha, { k: 'fn', v: 'class' }] },
@@ -719,6 +907,23 @@ async function main() {
     } catch (error) {
       finalCheck = `${C.name} forward after the fuzz threw ${error && error.code} ${error}`;
     }
+  }
+  // And the slope kernels: forwardSlopes, backwardSlopes with its gradient.
+  try {
+    const { referenceSlopesForward, referenceSlopeGrad } = require('./slopes-reference.cjs');
+    const x = fillPattern(new Float32Array(3 * 4 * 25));
+    const dy = fillPattern(new Float32Array(x.length)).map((v) => -v);
+    const slopes = Float64Array.of(0.5, -1, 2);
+    const y = x.slice();
+    binding.forwardSlopes(y, slopes, 4);
+    const wrong = sameBits(y, referenceSlopesForward(x, slopes, 4));
+    const g = new Float64Array(3).fill(NaN);
+    binding.backwardSlopes(dy.slice(), x, slopes, 4, undefined, undefined, g);
+    const wrongGrad = sameBits(g, referenceSlopeGrad(dy, x, 3, 4));
+    if (wrong) finalCheck = `forwardSlopes after the fuzz: ${wrong}`;
+    else if (wrongGrad) finalCheck = `backwardSlopes' alphaGrad after the fuzz: ${wrongGrad}`;
+  } catch (error) {
+    finalCheck = `slopes after the fuzz threw ${error && error.code} ${error}`;
   }
   if (finalCheck !== 'ok') violations.push(finalCheck);
 

@@ -5,7 +5,9 @@
 // LEAKY_RELU_ISA and LEAKY_RELU_NATIVE_PATH apply; needs dist/, npm run build:ts),
 // prints the info as JSON, then "N passed, N failed", and exits non-zero on a failure.
 // It runs checkKernels (every length and line position, guarded, all four element
-// types) and checkAllPatterns (every 16-bit pattern, a set of alphas); both are
+// types), checkAllPatterns (every 16-bit pattern, a set of alphas) and checkSlopes
+// (per-channel slopes: forwardSlopes / backwardSlopes with and without alphaGrad,
+// both gradient regimes, the kernels' pattern and run paths, guarded); all are
 // exported so that test/kernel-checker.test.ts can prove they catch faults.
 const {
   HALF_CASES,
@@ -26,6 +28,7 @@ const {
   referenceForward16,
   roundToHalf,
 } = require('./kernel-reference.cjs');
+const { firstGradDifference, referenceSlopeGrad, referenceSlopesBackward, referenceSlopesForward } = require('./slopes-reference.cjs');
 
 const specials = [0, -0, 1, -1, NaN, -NaN, Infinity, -Infinity, 1e-45, -1e-45, 1.5e-40, -1.5e-40,
   5e-324, -5e-324, 2.2e-308, -2.2e-308, 3.4e38, -3.4e38, 1e300, -1e300, 0.5, -7.25];
@@ -251,6 +254,158 @@ function checkAllPatterns(binding, options = {}) {
   return result;
 }
 
+// ---- Per-channel slopes (forwardSlopes, backwardSlopes), against slopes-reference.cjs
+
+// (C, S) on each side of the kernels' and the gradient's regime changes: the period
+// regime (S < 32; L = lcm(P, 64) widened, or P itself past 4096) and the run regime
+// (32 slots a channel); the pattern kernels (C > 1, S < 64) and the channel runs
+// (S >= 64), and C = 1 (one scalar-alpha call). Each with lengths k * C * S: every
+// length up to 40 (and around 64 and 128) where the period is 1, so tails and heads
+// of every vector width meet the pattern's phase.
+const SLOPE_SHAPES = [
+  { C: 1, S: 1, ks: [...Array.from({ length: 41 }, (_, k) => k), 63, 64, 65, 127, 128, 129] },
+  { C: 3, S: 1, ks: Array.from({ length: 21 }, (_, k) => k) },
+  { C: 64, S: 1, ks: [1, 2, 3] },
+  { C: 2, S: 7, ks: [0, 1, 2, 3, 4, 5, 6] },
+  { C: 3, S: 16, ks: [1, 2, 3, 4] },
+  { C: 5, S: 31, ks: [1, 2] },
+  { C: 3, S: 31, ks: [1, 3] },
+  { C: 2, S: 32, ks: [1, 2, 3] },
+  { C: 3, S: 33, ks: [1, 2] },
+  { C: 1, S: 33, ks: [1, 2, 3, 4, 5] },
+  { C: 2, S: 64, ks: [1, 2] },
+  { C: 3, S: 100, ks: [1, 2] },
+  { C: 1, S: 64, ks: [1, 2, 3, 4] },
+  { C: 2, S: 4096, ks: [1] },
+];
+// Two gradient blocks (of 65664 and 65536 elements), one shape per regime, the
+// gradient paths only, float32 and float64 data: the blocks' cut and the block sums'
+// order, which do not depend on the element type (the 16-bit gradient kernels are
+// checked in both regimes above). The 16-bit reference is slow under qemu.
+const SLOPE_BLOCK_SHAPES = [
+  { C: 3, S: 1, ks: [22000], finite: true },
+  { C: 2, S: 32, ks: [1030], finite: true },
+];
+// No slope is 1 (a stray write of the sentinel times 1 would not show).
+const SLOPE_POOL = [0.2, -0.3, 3, 0, -0.5, 1.5, 0.01, -2, 0.75];
+
+// Each path, with guards around every array it touches (alphaGrad too). 16-bit data
+// go as Uint16Array bits with their type as the `half` argument.
+const slopePaths = [
+  { name: 'forwardSlopes in place', into: 'x', expected: 'forward', call: (b, s, S, v, h) => b.forwardSlopes(v.x.view, s, S, undefined, h) },
+  { name: 'forwardSlopes into out', into: 'out', expected: 'forward', call: (b, s, S, v, h) => b.forwardSlopes(v.x.view, s, S, v.out.view, h) },
+  { name: 'backwardSlopes into dy', into: 'dy', expected: 'backward', call: (b, s, S, v, h) => b.backwardSlopes(v.dy.view, v.x.view, s, S, undefined, h) },
+  { name: 'backwardSlopes into out', into: 'out', expected: 'backward', call: (b, s, S, v, h) => b.backwardSlopes(v.dy.view, v.x.view, s, S, v.out.view, h) },
+  { name: 'backwardSlopes into x', into: 'x', expected: 'backward', call: (b, s, S, v, h) => b.backwardSlopes(v.dy.view, v.x.view, s, S, v.x.view, h) },
+  { name: 'backwardSlopes into dy with alphaGrad', into: 'dy', expected: 'backward', grad: true, call: (b, s, S, v, h) => b.backwardSlopes(v.dy.view, v.x.view, s, S, undefined, h, v.grad.view) },
+  { name: 'backwardSlopes into out with alphaGrad', into: 'out', expected: 'backward', grad: true, call: (b, s, S, v, h) => b.backwardSlopes(v.dy.view, v.x.view, s, S, v.out.view, h, v.grad.view) },
+  { name: 'backwardSlopes into x with alphaGrad', into: 'x', expected: 'backward', grad: true, call: (b, s, S, v, h) => b.backwardSlopes(v.dy.view, v.x.view, s, S, v.x.view, h, v.grad.view) },
+];
+
+// An alphaGrad's garbage before the call: NaNs and a number, which it must overwrite.
+function gradGarbage(channels) {
+  const g = new Float64Array(channels);
+  for (let c = 0; c < channels; c++) g[c] = c % 2 === 0 ? NaN : 777.25;
+  return g;
+}
+
+function finiteValue(tc, random) {
+  const r = random();
+  const sign = random() < 0.5 ? -1 : 1;
+  if (tc.half) {
+    if (r < 0.05) return sign < 0 ? 0x8000 : 0;
+    if (r < 0.1) return (sign < 0 ? 0x8000 : 0) | (1 + Math.floor(random() * 0x7f));
+    return roundToHalf(sign * (0.5 + random()) * 2 ** Math.floor(random() * 12 - 6), tc.half);
+  }
+  if (r < 0.05) return sign * 0;
+  if (r < 0.1) return sign * (tc.Ctor === Float32Array ? 1e-45 : 5e-324) * (1 + Math.floor(random() * 100));
+  return sign * (0.5 + random()) * 2 ** Math.floor(random() * 24 - 12);
+}
+
+function checkSlopes(binding, options = {}) {
+  const types = options.types || [Float32Array, Float64Array, 'float16', 'bfloat16'];
+  const shapes = options.shapes || SLOPE_SHAPES;
+  const blockShapes = options.blockShapes || SLOPE_BLOCK_SHAPES;
+  const blockTypes = options.blockTypes || [Float32Array, Float64Array];
+  const random = lcg(options.seed === undefined ? 54321 : options.seed);
+  const addressOf = (a) => binding.addressOf(a);
+  const result = { passed: 0, failed: 0, failures: [] };
+  let t = 0;
+
+  const runShape = (type, shape, paths) => {
+    const tc = typeCase(type);
+    const Type = tc.Ctor;
+    const perLine = 64 / Type.BYTES_PER_ELEMENT;
+    const { C, S } = shape;
+    for (const k of shape.ks) {
+      t++;
+      const n = k * C * S;
+      const values = Array.from({ length: C }, (_, c) => SLOPE_POOL[(c * 5 + t) % SLOPE_POOL.length]);
+      // Slopes as the binding takes them: a Float64Array or a Float32Array (float32
+      // values), a number for C = 1 now and then; spatialSize 1 left out now and then.
+      const form = t % 3;
+      const slopes = C === 1 && form === 2 ? values[0] : form === 1 ? Float32Array.from(values) : Float64Array.from(values);
+      const slopeValues = typeof slopes === 'number' ? [slopes] : Array.from(slopes);
+      if (tc.half) for (const v of slopeValues) checkSentinel16(tc.half, v);
+      const spatial = S === 1 && t % 2 === 0 ? undefined : S;
+      // Every other case finite data (zeros and subnormals among them, no NaN or
+      // infinity), so that alphaGrad is a finite sum whose every bit is checked; the
+      // others take the specials.
+      const finite = shape.finite || t % 2 === 1;
+      const value = (i) => (finite ? finiteValue(tc, random) : tc.value(random, i, n));
+      const before = { x: Type.from({ length: n }, (_, i) => value(i)), dy: Type.from({ length: n }, (_, i) => value(i + 3)), out: new Type(n).fill(tc.fill) };
+      let expected;
+      // No result may equal the fill of the unwritten output: such an element's x is
+      // made positive (its result is then x itself, or dy, made positive in turn).
+      for (let round = 0; ; round++) {
+        expected = {
+          forward: referenceSlopesForward(before.x, slopeValues, S, tc.half),
+          backward: referenceSlopesBackward(before.dy, before.x, slopeValues, S, tc.half),
+        };
+        const bad = [];
+        for (let i = 0; i < n; i++) if (expected.forward[i] === tc.fill || expected.backward[i] === tc.fill) bad.push(i);
+        if (bad.length === 0) break;
+        if (round === 3) throw new Error('kernel-check: could not keep the results apart from the guard fill');
+        const positive = tc.half ? 0x3c00 : 1.25;
+        for (const i of bad) {
+          before.x[i] = positive;
+          if (before.dy[i] === tc.fill) before.dy[i] = positive;
+        }
+      }
+      const grad = referenceSlopeGrad(before.dy, before.x, C, S, tc.half);
+      const pos = { x: t % perLine, dy: (3 * t + 1) % perLine, out: (5 * t + 2) % perLine };
+      for (const path of paths) {
+        const arrays = {};
+        for (const name of ['x', 'dy', 'out']) arrays[name] = guardedInLine(Type, pos[name], before[name], addressOf);
+        if (path.grad) arrays.grad = guardedInLine(Float64Array, t % 8, gradGarbage(C), addressOf);
+        let problem;
+        try {
+          path.call(binding, slopes, spatial, arrays, tc.half);
+          problem = problemAfter(arrays, before, path.into, expected[path.expected], tc.differs);
+          if (problem === null && path.grad) {
+            const d = firstGradDifference(arrays.grad.view, grad);
+            problem = d !== null ? d : guardDamage(arrays.grad);
+            if (problem !== null && d === null) problem = `alphaGrad: ${problem}`;
+          }
+        } catch (error) {
+          problem = `threw ${error && error.message}`;
+        }
+        if (problem === null) result.passed++;
+        else {
+          result.failed++;
+          const shown = typeof slopes === 'number' ? slopes : `${slopes.constructor.name}[${slopeValues}]`;
+          result.failures.push(`${path.name} ${tc.name} C=${C} S=${S} n=${n} slopes=${shown} pos=${pos.x}/${pos.dy}/${pos.out}: ${problem}`);
+        }
+      }
+    }
+  };
+
+  for (const type of types) for (const shape of shapes) runShape(type, shape, slopePaths);
+  const gradPaths = slopePaths.filter((p) => p.grad && p.into !== 'out');
+  for (const type of blockTypes) for (const shape of blockShapes) runShape(type, shape, gradPaths);
+  return result;
+}
+
 function main() {
   const { resolveBackend } = require('../../dist/native');
   const { binding, isa } = resolveBackend();
@@ -260,9 +415,10 @@ function main() {
   }
   const sweep = checkKernels(binding);
   const patterns = checkAllPatterns(binding);
-  const passed = sweep.passed + patterns.passed;
-  const failed = sweep.failed + patterns.failed;
-  const failures = [...sweep.failures, ...patterns.failures];
+  const slopes = checkSlopes(binding);
+  const passed = sweep.passed + patterns.passed + slopes.passed;
+  const failed = sweep.failed + patterns.failed + slopes.failed;
+  const failures = [...sweep.failures, ...patterns.failures, ...slopes.failures];
   for (const failure of failures.slice(0, 10)) console.error(`FAIL ${failure}`);
   const halfIsa = { float16: binding.isaOf('float16'), bfloat16: binding.isaOf('bfloat16') };
   console.log(JSON.stringify({ backend: 'native', isa, bestIsa: binding.bestIsa(), arch: process.arch, ...halfIsa }));
@@ -270,6 +426,6 @@ function main() {
   process.exitCode = failed === 0 ? 0 : 1;
 }
 
-module.exports = { checkKernels, checkAllPatterns };
+module.exports = { checkKernels, checkAllPatterns, checkSlopes, SLOPE_SHAPES, SLOPE_BLOCK_SHAPES };
 
 if (require.main === module) main();
