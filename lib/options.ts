@@ -36,7 +36,11 @@ let lastSlopes = new Float64Array(0);
 
 function sameAsLast(typed: Float32Array | Float64Array, n: number): boolean {
   if (n !== lastSlopes.length || n === 0) return false;
-  for (let c = 0; c < n; c++) if (!Object.is(typed[c], lastSlopes[c])) return false;
+  // The same bits: === but telling -0 from +0 (a NaN never matches: it is copied, then refused).
+  for (let c = 0; c < n; c++) {
+    const a = typed[c], b = lastSlopes[c];
+    if (a !== b || (a === 0 && 1 / a !== 1 / b)) return false;
+  }
   return true;
 }
 

@@ -152,7 +152,7 @@ napi_value RunSyncSlopes(napi_env env, napi_callback_info info) {
   if (plan == nullptr || !plan->Same(ops.x.dtype, slopes.values, spatial, ops.has_grad)) {
     plan = std::make_unique<SlopePlan>(ops.x.dtype, std::move(slopes.values), spatial, ops.has_grad);
   }
-  plan->AlignFor(ops.out.data);
+  plan->AlignFor(ops.out.data, ops.x.length);
   RunWhole(*addon->kernels, TaskOf(ops, 0, plan.get()));
   return nullptr;
 }

@@ -80,9 +80,12 @@ bool SlopesFit(napi_env env, const SlopeArgs& slopes, const Operands* ops, std::
   for (std::size_t k = 0; k < n; ++k) {
     const Dtype dtype = ops[k].x.dtype;
     for (std::size_t c = 0; c < slopes.values.size(); ++c) {
-      if (!std::isfinite(RoundAlpha(slopes.values[c], dtype))) {
-        return ThrowSlopeRange(env, c, slopes.values[c], dtype);
-      }
+      const double v = slopes.values[c];
+      // float32 and float64 inline, as AlphaFits: a call with 64 slopes paid ~200 ns for RoundAlpha.
+      const bool finite = dtype == Dtype::kF32   ? std::isfinite(static_cast<float>(v))
+                          : dtype == Dtype::kF64 ? std::isfinite(v)
+                                                 : std::isfinite(RoundAlpha(v, dtype));
+      if (!finite) return ThrowSlopeRange(env, c, v, dtype);
     }
   }
   const double s = slopes.spatial;

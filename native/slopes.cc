@@ -90,8 +90,9 @@ SlopePlan::SlopePlan(Dtype dtype, std::vector<double> slopes, std::size_t spatia
 
 std::size_t SlopePlan::PatternBytes() const { return dtype_ == Dtype::kF64 ? sizeof(double) : sizeof(float); }
 
-void SlopePlan::AlignFor(const void* out) {
-  if (pattern_storage_.empty()) return;
+void SlopePlan::AlignFor(const void* out, std::size_t length) {
+  // Moving the pattern costs a pass over it: worth it for a call at least as long.
+  if (pattern_storage_.empty() || length < pattern_length_) return;
   // The kernels align their stores: out's element e0 is the first on a 64-byte line.
   // The pattern entry for it should start a line too, or every slope load splits two.
   const std::size_t es = kElementBytes[static_cast<std::size_t>(dtype_)];

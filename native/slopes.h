@@ -26,8 +26,9 @@ class SlopePlan {
   std::size_t channels() const { return slopes_.size(); }
 
   // Places the pattern so that its loads meet the same cache-line boundaries as a
-  // kernel's stores into `out` (call before Run or RunBlock from one thread).
-  void AlignFor(const void* out);
+  // kernel's stores into `out`, for a call of `length` elements (call before Run or
+  // RunBlock, from one thread): unaligned, a 64Ki-element float32 call took 1.25x.
+  void AlignFor(const void* out, std::size_t length);
 
   // Whether a plan for these arguments would be this one (a call may reuse it).
   bool Same(Dtype dtype, const std::vector<double>& slopes, std::size_t spatial, bool grad) const;

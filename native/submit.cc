@@ -82,7 +82,7 @@ std::vector<std::unique_ptr<SlopePlan>> PlanSlopes(const SlopeArgs& slopes, std:
       plans.push_back(std::make_unique<SlopePlan>(t.dtype, slopes.values,
                                                   static_cast<std::size_t>(slopes.spatial), t.alpha_grad != nullptr));
       plan = plans.back().get();
-      plan->AlignFor(t.out);  // the first array's placement, for all of its type
+      plan->AlignFor(t.out, t.length);  // the first array's placement, for all of its type
     }
     t.slopes = plan;
   }

@@ -10,14 +10,14 @@ import { skipUnless } from './helpers/tools';
 const title = 'emulated CPUs (qemu), the binary node-gyp-build finds';
 
 describe.runIf(project.once && process.arch === 'x64' && skipUnless(title, 'qemu-x86_64-static'))(title, () => {
-  test('Nehalem (no AVX): loads, picks scalar, every kernel check passes', () => {
-    const r = kernelCheckOnX86('Nehalem');
+  test('Nehalem (no AVX): loads, picks scalar, every kernel check passes', async () => {
+    const r = await kernelCheckOnX86('Nehalem');
     expect(r).toMatchObject({ isa: 'scalar', bestIsa: 'scalar', failed: 0 });
     expect(r.passed).toBeGreaterThan(9000);
   }, 60_000);
 
-  test('Haswell (AVX2, no AVX-512): picks avx2, every kernel check passes', () => {
-    const r = kernelCheckOnX86('Haswell');
+  test('Haswell (AVX2, no AVX-512): picks avx2, every kernel check passes', async () => {
+    const r = await kernelCheckOnX86('Haswell');
     expect(r).toMatchObject({ isa: 'avx2', bestIsa: 'avx2', failed: 0 });
     expect(r.passed).toBeGreaterThan(9000);
   }, 60_000);

@@ -8,8 +8,8 @@ import { project } from './helpers/project';
 import { kernelCheckHere } from './helpers/qemu';
 
 describe.runIf(project.native)('kernel check on this CPU', () => {
-  test(`LEAKY_RELU_ISA=${project.isa}: every check passes on the capped kernel set`, () => {
-    const r = kernelCheckHere();
+  test(`LEAKY_RELU_ISA=${project.isa}: every check passes on the capped kernel set`, async () => {
+    const r = await kernelCheckHere();
     expect(r).toMatchObject({ isa: expectedIsa(project.isa, loadRawBinding().bestIsa()), failed: 0 });
     expect(r.passed).toBeGreaterThan(9000);
   }, 60_000);

@@ -1,6 +1,8 @@
 // Runs test/tools/kernel-check.cjs, here or on an emulated CPU, and reads its closing lines.
+// Asynchronously: a worker blocked in spawnSync answers none of vitest's RPC calls, and
+// several emulated runs in a row (7-22 s each) outlasted its 60 s timeout.
 import * as path from 'node:path';
-import { packageRoot, runNodeSync, runSync, succeeded } from './child';
+import { packageRoot, runAsync, runNode, succeeded } from './child';
 import type { ChildResult } from './child';
 
 export const root = packageRoot;
@@ -31,17 +33,17 @@ function parse(r: ChildResult): KernelCheck {
 }
 
 /** kernel-check on this machine, in this project's environment (its ISA cap, its binary). */
-export function kernelCheckHere(): KernelCheck {
-  return parse(runNodeSync([kernelCheckScript], { switches: 'project' }));
+export async function kernelCheckHere(): Promise<KernelCheck> {
+  return parse(await runNode([kernelCheckScript], { switches: 'project' }));
 }
 
 /** kernel-check under qemu's x86-64 CPU model `cpu`, with this machine's node. */
-export function kernelCheckOnX86(cpu: string, extra: Record<string, string> = {}): KernelCheck {
-  return parse(runSync(qemuX86, ['-cpu', cpu, process.execPath, kernelCheckScript], { switches: 'clean', env: extra }));
+export async function kernelCheckOnX86(cpu: string, extra: Record<string, string> = {}): Promise<KernelCheck> {
+  return parse(await runAsync(qemuX86, ['-cpu', cpu, process.execPath, kernelCheckScript], { switches: 'clean', env: extra }));
 }
 
 /** kernel-check in Debian's arm64 node under qemu-aarch64, loading `binary`. */
-export function kernelCheckOnArm64(binary: string, extra: Record<string, string> = {}): KernelCheck {
+export async function kernelCheckOnArm64(binary: string, extra: Record<string, string> = {}): Promise<KernelCheck> {
   const R = arm64Root;
   const envArgs = Object.entries({ LEAKY_RELU_NATIVE_PATH: binary, ...extra }).flatMap(([k, v]) => ['-E', `${k}=${v}`]);
   const args = [
@@ -51,5 +53,5 @@ export function kernelCheckOnArm64(binary: string, extra: Record<string, string>
     path.join(R, 'usr/bin/node'),
     kernelCheckScript,
   ];
-  return parse(runSync(qemuArm64, args, { switches: 'clean', timeoutMs: 120_000 }));
+  return parse(await runAsync(qemuArm64, args, { switches: 'clean', timeoutMs: 120_000 }));
 }

@@ -170,14 +170,14 @@ describe.runIf(skipUnless(arm64Title, [...crossTools, 'readelf']))(arm64Title, (
 
 const x64EmulatedTitle = 'the x64 prebuild on emulated CPUs';
 describe.runIf(process.arch === 'x64' && skipUnless(x64EmulatedTitle, 'qemu-x86_64-static'))(x64EmulatedTitle, () => {
-  test('Nehalem (no AVX): scalar kernels, every check passes', () => {
-    const r = kernelCheckOnX86('Nehalem', { LEAKY_RELU_NATIVE_PATH: x64Prebuild });
+  test('Nehalem (no AVX): scalar kernels, every check passes', async () => {
+    const r = await kernelCheckOnX86('Nehalem', { LEAKY_RELU_NATIVE_PATH: x64Prebuild });
     expect(r).toMatchObject({ isa: 'scalar', failed: 0 });
     expect(r.passed).toBeGreaterThan(9000);
   }, 60_000);
 
-  test('Haswell: avx2 kernels, every check passes', () => {
-    const r = kernelCheckOnX86('Haswell', { LEAKY_RELU_NATIVE_PATH: x64Prebuild });
+  test('Haswell: avx2 kernels, every check passes', async () => {
+    const r = await kernelCheckOnX86('Haswell', { LEAKY_RELU_NATIVE_PATH: x64Prebuild });
     expect(r).toMatchObject({ isa: 'avx2', failed: 0 });
   }, 60_000);
 });
@@ -185,18 +185,18 @@ describe.runIf(process.arch === 'x64' && skipUnless(x64EmulatedTitle, 'qemu-x86_
 const arm64RunTitle = 'the arm64 prebuild in Debian arm64 Node under qemu-aarch64';
 describe.runIf(skipUnless(arm64RunTitle, [...crossTools, 'qemu-aarch64-static', 'arm64-node-root']))(arm64RunTitle, () => {
   // The checker runs the same checks on every ISA: as many there as on this machine.
-  const checks = (): number => kernelCheckHere().passed;
+  const checks = async (): Promise<number> => (await kernelCheckHere()).passed;
 
-  test('NEON kernels: reports neon, bit-exact on every length 0..300, offsets, specials, all four dtypes, forward and backward', () => {
-    const r = kernelCheckOnArm64(arm64Prebuild);
+  test('NEON kernels: reports neon, bit-exact on every length 0..300, offsets, specials, all four dtypes, forward and backward', async () => {
+    const r = await kernelCheckOnArm64(arm64Prebuild);
     expect(r).toMatchObject({ arch: 'arm64', isa: 'neon', bestIsa: 'neon', float16: 'neon', bfloat16: 'neon', failed: 0 });
-    expect(r.passed).toBe(checks());
+    expect(r.passed).toBe(await checks());
   }, 120_000);
 
-  test('LEAKY_RELU_ISA=scalar there: scalar kernels pass the same checks', () => {
-    const r = kernelCheckOnArm64(arm64Prebuild, { LEAKY_RELU_ISA: 'scalar' });
+  test('LEAKY_RELU_ISA=scalar there: scalar kernels pass the same checks', async () => {
+    const r = await kernelCheckOnArm64(arm64Prebuild, { LEAKY_RELU_ISA: 'scalar' });
     expect(r).toMatchObject({ arch: 'arm64', isa: 'scalar', float16: 'scalar', bfloat16: 'scalar', failed: 0 });
-    expect(r.passed).toBe(checks());
+    expect(r.passed).toBe(await checks());
   }, 120_000);
 });
 
