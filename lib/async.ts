@@ -14,8 +14,7 @@ import { runJs } from './run-js';
 import type { Data } from './kinds';
 import { kernelAlpha } from './options';
 import type { Slopes } from './options';
-import { canonicalNaNs, gradBlock, runSlopesJs } from './fallback-slopes';
-import { blockLength } from './slope-order';
+import { GradSum, runSlopesJs } from './fallback-slopes';
 import { roundedSlopes } from './slopes';
 
 /** One array's worth of work; `dy` is set for the gradient, `alphaGrad` for the slopes' (with slopes). */
@@ -131,7 +130,7 @@ async function runInSlices(tasks: Task[], lengths: number[], work: Work, signal?
     const n = lengths[k];
     const value = backward ? t.dy! : t.x;
     // With a slope gradient, a slice is one of its blocks, summed in block order.
-    const grad = t.alphaGrad === undefined ? undefined : new GradSum(slopes!, n);
+    const grad = t.alphaGrad === undefined ? undefined : new GradSum(rounded[k]!, slopes!.spatial, n);
     // A detached array is skipped, the others done, and the call rejected at the end,
     // as on the native side.
     for (let begin = 0; begin < n && intact(k); ) {
@@ -142,31 +141,13 @@ async function runInSlices(tasks: Task[], lengths: number[], work: Work, signal?
       }
       if (signal !== undefined && isAborted(signal)) throw abortError(reasonOf(signal));
       const end = Math.min(n, begin + (grad?.block ?? budget));
-      if (grad !== undefined) grad.add(t, rounded[k]!, begin, end);
+      if (grad !== undefined) grad.add(t.element, t.dy!, t.x, t.out, begin, end);
       else if (slopes !== undefined) runSlopesJs(t.element, backward, t.x, value, t.out, rounded[k]!, slopes.spatial, begin, end);
       else runJs(t.element, backward, t.x, value, t.out, alphas[k], begin, end);
       budget -= end - begin;
       begin = end;
     }
-    if (grad !== undefined && intact(k)) t.alphaGrad!.set(canonicalNaNs(grad.total));
+    if (grad !== undefined && intact(k)) grad.writeTo(t.alphaGrad!);
   }
   for (let k = 0; k < tasks.length; k++) if (!intact(k)) throw detachedWhileInUse();
-}
-
-/** The slope gradient of one task, block by block in block order (as backwardWithGradJs). */
-class GradSum {
-  readonly total: Float64Array;
-  readonly block: number;
-  private readonly sums: Float64Array;
-
-  constructor(private readonly slopes: Slopes, length: number) {
-    this.total = new Float64Array(slopes.values.length);
-    this.sums = new Float64Array(slopes.values.length);
-    this.block = blockLength(length, slopes.values.length, slopes.spatial);
-  }
-
-  add(t: Task, rounded: Float64Array, begin: number, end: number): void {
-    gradBlock(t.element, t.dy!, t.x, t.out, rounded, this.slopes.spatial, begin, end, this.sums);
-    for (let c = 0; c < this.total.length; c++) this.total[c] += this.sums[c];
-  }
 }

@@ -1,7 +1,7 @@
 // Runs a validated call on the fastest path for its size: the native kernels, or the
 // JS kernels where a native call costs more than the work.
 import { bufferOf, isSharedArrayBuffer, lengthOf } from './intrinsics';
-import { dtypeName, Element, halfOf, isHalf } from './kinds';
+import { dtypeName, Element, isHalf } from './kinds';
 import type { Data } from './kinds';
 import { resolveBackend } from './native';
 import { kernelAlpha } from './options';

@@ -83,9 +83,35 @@ export function runSlopesJs(
 }
 
 /**
- * dx over the whole data, and alphaGrad in the fixed order: block by block, each
- * block's channel sums added to the total in block order (from +0).
+ * The slope gradient of data of `length` elements in the fixed order: blocks (`block`
+ * elements each, the last maybe shorter) added one after the other, in block order,
+ * each block's channel sums to the total (from +0). The JS backend's async slices are
+ * these blocks too.
  */
+export class GradSum {
+  readonly block: number;
+  private readonly total: Float64Array;
+  private readonly sums: Float64Array;
+
+  constructor(private readonly slopes: Float64Array, private readonly spatial: number, length: number) {
+    this.total = new Float64Array(slopes.length);
+    this.sums = new Float64Array(slopes.length);
+    this.block = blockLength(length, slopes.length, spatial);
+  }
+
+  /** dx over the block [begin, end), which must be the next one, and its sums. */
+  add(element: Element, dy: Data, x: Data, dx: Data, begin: number, end: number): void {
+    gradBlock(element, dy, x, dx, this.slopes, this.spatial, begin, end, this.sums);
+    for (let c = 0; c < this.total.length; c++) this.total[c] += this.sums[c];
+  }
+
+  /** Writes the total into alphaGrad, NaNs as canonicalNaNs writes them. */
+  writeTo(alphaGrad: Float64Array): void {
+    alphaGrad.set(canonicalNaNs(this.total));
+  }
+}
+
+/** dx over the whole data, and alphaGrad in the fixed order (GradSum). */
 export function backwardWithGradJs(
   element: Element,
   dy: Data,
@@ -96,14 +122,11 @@ export function backwardWithGradJs(
   length: number,
   alphaGrad: Float64Array,
 ): void {
-  const total = new Float64Array(slopes.length);
-  const sums = new Float64Array(slopes.length);
-  const block = blockLength(length, slopes.length, spatial);
-  for (let begin = 0; begin < length; begin += block) {
-    gradBlock(element, dy, x, dx, slopes, spatial, begin, Math.min(length, begin + block), sums);
-    for (let c = 0; c < slopes.length; c++) total[c] += sums[c];
+  const grad = new GradSum(slopes, spatial, length);
+  for (let begin = 0; begin < length; begin += grad.block) {
+    grad.add(element, dy, x, dx, begin, Math.min(length, begin + grad.block));
   }
-  alphaGrad.set(canonicalNaNs(total));
+  grad.writeTo(alphaGrad);
 }
 
 /**
@@ -111,7 +134,7 @@ export function backwardWithGradJs(
  * CPU's): every NaN is written as the NaN literal (0x7FF8000000000000), as the native
  * side writes it, so that the bits agree everywhere.
  */
-export function canonicalNaNs(values: Float64Array): Float64Array {
+function canonicalNaNs(values: Float64Array): Float64Array {
   for (let c = 0; c < values.length; c++) if (values[c] !== values[c]) values[c] = NaN;
   return values;
 }
@@ -122,7 +145,7 @@ export function canonicalNaNs(values: Float64Array): Float64Array {
  * channel with no element in the block). A slot starts at +0 and adds its elements'
  * products in index order.
  */
-export function gradBlock(
+function gradBlock(
   element: Element,
   dy: Data,
   x: Data,

@@ -8,7 +8,6 @@
 // 10-20 ns against a ~40 ns floor per call on the machines we measure.
 #include <napi.h>
 
-#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -21,6 +20,7 @@
 #include "call_args.h"
 #include "cpu_dispatch.h"
 #include "errors.h"
+#include "half.h"
 #include "job.h"
 #include "kernels.h"
 #include "slopes.h"
@@ -79,7 +79,7 @@ bool RunPlainInPlace(napi_env env, const napi_value* args, const AddonState& sta
   }
   double alpha;
   if (napi_get_value_double(env, args[1 + k], &alpha) != napi_ok ||
-      !(dtype == Dtype::kF32 ? std::isfinite(static_cast<float>(alpha)) : std::isfinite(alpha))) {
+      !FiniteOnceRounded(alpha, dtype)) {
     return false;
   }
   const Op op = kBackward ? Op::kBackward : Op::kForward;

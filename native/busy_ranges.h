@@ -15,6 +15,9 @@ struct ByteRange {
   std::uintptr_t end;  // one past the last byte
 };
 
+// Whether a and b share a byte (an empty range shares none).
+inline bool Overlap(const ByteRange& a, const ByteRange& b) { return a.begin < b.end && b.begin < a.end; }
+
 // Sorts and merges ranges (empty ones dropped), as the registry keeps them.
 std::vector<ByteRange> Normalize(std::vector<ByteRange> ranges);
 

@@ -18,10 +18,6 @@ ByteRange GradRangeOf(const Task& t) {
   return ByteRange{begin, begin + t.slopes->channels() * sizeof(double)};
 }
 
-bool Overlap(const ByteRange& a, const ByteRange& b) {
-  return a.begin < b.end && b.begin < a.end;
-}
-
 }  // namespace
 
 bool OutputsCollide(const std::vector<Task>& tasks) {
